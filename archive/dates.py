@@ -1,0 +1,182 @@
+"""Dates as Vietnamese portals print them (portal-notes section 3).
+
+Portals write dates day-first and mean Asia/Ho_Chi_Minh local time:
+``09:04 25/12/2020``, ``Đăng ngày 25/12/2020 09:04``, ``13/06/2021, 22:19``,
+``04-12-2018 - 01:20``, ``Thứ Ba, 29.11.2022 - 07:56:45``,
+``21/07/2022 | 10:00 AM``, ``(25/12/2020)``; feeds use RFC-822 and meta tags
+ISO 8601. Weekday prefixes and labels need no rule of their own: the scanner
+looks for the date itself and reads the time written right after or right
+before it. Labels only decide whether a date is a publication or an update.
+
+Nothing here guesses: a string without a complete, valid day/month/year gives
+``None``, and a date without a time is midnight of that day.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from email.utils import parsedate_to_datetime
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from archive.text import clean_line
+
+PORTAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def local_iso(moment: datetime | None) -> str | None:
+    """``moment`` in portal time as ISO 8601 ("2020-12-25T09:04:00+07:00"), to the second."""
+    return moment.astimezone(PORTAL_TZ).isoformat(timespec="seconds") if moment else None
+
+
+_DAY_FIRST_DATE = re.compile(
+    r"(?<![\d/.\-])(?P<day>\d{1,2})(?P<sep>[/.\-])(?P<month>\d{1,2})(?P=sep)(?P<year>\d{4})(?!\d)"
+)
+_TIME = (
+    r"(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2}))?"
+    r"(?:\s*(?P<ampm>[AaPp]\.?[Mm]\.?))?"
+)
+# What may stand between a date and its time: "25/12/2020 09:04", "13/06/2021, 22:19",
+# "04-12-2018 - 01:20", "21/07/2022 | 10:00 AM", "… lúc 09:04".
+_GLUE = r"[\s,|\-–—]{0,5}(?:lúc\s+)?"
+_TIME_AFTER_DATE = re.compile(rf"{_GLUE}{_TIME}(?![\d:])", re.IGNORECASE)
+_TIME_BEFORE_DATE = re.compile(rf"(?<![\d:]){_TIME}{_GLUE}$", re.IGNORECASE)
+_ISO_8601 = re.compile(
+    r"(?<!\d)\d{4}-\d{2}-\d{2}"
+    r"(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?(?!\d)"
+)
+_RFC_822 = re.compile(
+    r"(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun),\s*)?\d{1,2}\s+"
+    r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\s+\d{4}\s+\d{1,2}:\d{2}(?::\d{2})?"
+    r"(?:\s*(?:[+-]\d{4}|[A-Z]{1,3}))?"
+)
+_UPDATE_LABEL = re.compile(r"cập\s*nhật|updated?", re.IGNORECASE)
+# The words that may surround a date on a line that says nothing else.
+_DATELINE_WORDS = re.compile(
+    r"ngày\s+đăng|đăng\s+ngày|đăng\s+tải|ngày\s+cập\s+nhật|cập\s+nhật|ngày\s+xuất\s+bản|"
+    r"thứ\s+(?:hai|ba|tư|năm|sáu|bảy|[2-7])|chủ\s+nhật|lúc|[\W_]+",
+    re.IGNORECASE,
+)
+
+
+class DateRole(StrEnum):
+    PUBLISHED = "published"
+    UPDATED = "updated"
+
+
+@dataclass(frozen=True)
+class FoundDate:
+    value: datetime
+    role: DateRole
+    start: int
+    end: int
+
+
+def parse_date(text: str | None) -> datetime | None:
+    """The first date in ``text``, timezone-aware, or ``None`` if there is none."""
+    first = next(find_dates(text or ""), None)
+    return first.value if first else None
+
+
+def is_dateline(text: str) -> bool:
+    """Whether ``text`` is only a date with its labels, like ``Đăng ngày 25/12/2020 09:04``."""
+    rest = clean_line(text)
+    found = list(find_dates(rest))
+    for date in reversed(found):
+        rest = rest[: date.start] + " " + rest[date.end :]
+    return bool(found) and not _DATELINE_WORDS.sub("", rest)
+
+
+def find_dates(text: str) -> Iterator[FoundDate]:
+    """Every valid date in ``text``, in order, each with the role its label gives it."""
+    text = clean_line(text)
+    previous_end = 0
+    for found in _scan(text):
+        label = text[previous_end : found.start]
+        role = DateRole.UPDATED if _UPDATE_LABEL.search(label) else DateRole.PUBLISHED
+        yield FoundDate(found.value, role, found.start, found.end)
+        previous_end = found.end
+
+
+def _scan(text: str) -> Iterator[FoundDate]:
+    candidates = sorted(
+        [*_day_first_dates(text), *_iso_dates(text), *_rfc822_dates(text)],
+        key=lambda found: found.start,
+    )
+    taken_until = 0
+    for found in candidates:
+        if found.start >= taken_until:
+            taken_until = found.end
+            yield found
+
+
+def _day_first_dates(text: str) -> Iterator[FoundDate]:
+    previous_end = 0
+    for match in _DAY_FIRST_DATE.finditer(text):
+        start, end = match.span()
+        time = _TIME_AFTER_DATE.match(text, end)
+        if time:
+            end = time.end()
+        else:
+            # A time already read as the previous date's is not this one's.
+            time = _TIME_BEFORE_DATE.search(text, max(previous_end, start - 24), start)
+            if time:
+                start = time.start()
+        value = _local_datetime(match, time)
+        if value is not None:
+            yield FoundDate(value, DateRole.PUBLISHED, start, end)
+            previous_end = end
+
+
+def _local_datetime(date: re.Match[str], time: re.Match[str] | None) -> datetime | None:
+    hour, minute, second = _clock(time) if time else (0, 0, 0)
+    try:
+        return datetime(
+            int(date["year"]),
+            int(date["month"]),
+            int(date["day"]),
+            hour,
+            minute,
+            second,
+            tzinfo=PORTAL_TZ,
+        )
+    except ValueError:
+        return None
+
+
+def _clock(time: re.Match[str]) -> tuple[int, int, int]:
+    hour = int(time["hour"])
+    ampm = (time["ampm"] or "").replace(".", "").upper()
+    # "12:30 AM" is half past midnight; an out-of-range hour keeps its value and
+    # fails validation instead of being corrected into something else.
+    if ampm and hour <= 12:
+        hour = hour % 12 + (12 if ampm == "PM" else 0)
+    return hour, int(time["minute"]), int(time["second"] or 0)
+
+
+def _iso_dates(text: str) -> Iterator[FoundDate]:
+    for match in _ISO_8601.finditer(text):
+        try:
+            value = datetime.fromisoformat(match.group())
+        except ValueError:
+            continue
+        yield FoundDate(_in_portal_tz(value), DateRole.PUBLISHED, *match.span())
+
+
+def _rfc822_dates(text: str) -> Iterator[FoundDate]:
+    for match in _RFC_822.finditer(text):
+        try:
+            value = parsedate_to_datetime(match.group())
+        except (TypeError, ValueError):
+            continue
+        yield FoundDate(_in_portal_tz(value), DateRole.PUBLISHED, *match.span())
+
+
+def _in_portal_tz(value: datetime) -> datetime:
+    # Without an offset the value is portal local time, like every printed date.
+    if value.tzinfo is None:
+        return value.replace(tzinfo=PORTAL_TZ)
+    return value.astimezone(PORTAL_TZ)

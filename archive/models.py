@@ -1,0 +1,178 @@
+"""What the archive keeps: sites, crawl runs, captures, articles and their versions.
+
+Times are stored as UTC and come back timezone-aware; portals show
+Asia/Ho_Chi_Minh time, which is a display concern (see ``archive.dates``).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    TypeDecorator,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timezone-aware datetime stored as naive UTC.
+
+    SQLite has no timezone type; normalising to UTC on the way in keeps
+    ordering and range filters correct on every backend.
+    """
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value!r}: the archive stores aware times only")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        return None if value is None else value.replace(tzinfo=UTC)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: UTCDateTime, dict[str, Any]: JSON}
+
+
+class Site(Base):
+    __tablename__ = "site"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(100), unique=True)
+    name: Mapped[str] = mapped_column(String(300))
+    base_url: Mapped[str] = mapped_column(String(2000))
+    family: Mapped[str] = mapped_column(String(50))
+    parent_key: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    articles: Mapped[list[Article]] = relationship(back_populates="site")
+
+
+class CrawlRun(Base):
+    __tablename__ = "crawl_run"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sites: Mapped[str] = mapped_column(Text)  # space-separated site keys
+    mode: Mapped[str] = mapped_column(String(20), default="full")
+    status: Mapped[str] = mapped_column(String(20), default="running")
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None]
+    pages_fetched: Mapped[int] = mapped_column(default=0)
+    articles_new: Mapped[int] = mapped_column(default=0)
+    articles_updated: Mapped[int] = mapped_column(default=0)
+    articles_unchanged: Mapped[int] = mapped_column(default=0)
+    errors: Mapped[int] = mapped_column(default=0)
+    # Per-site counters and failure reasons, keyed by site key.
+    site_stats: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class Capture(Base):
+    __tablename__ = "capture"
+    __table_args__ = (Index("ix_capture_url", "url"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_run.id"))
+    site_id: Mapped[int | None] = mapped_column(ForeignKey("site.id"))
+    url: Mapped[str] = mapped_column(Text)
+    final_url: Mapped[str] = mapped_column(Text)
+    status: Mapped[int] = mapped_column(Integer)
+    content_type: Mapped[str | None] = mapped_column(String(200))
+    headers: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    fetched_at: Mapped[datetime] = mapped_column(default=utcnow)
+    payload_digest: Mapped[str] = mapped_column(String(80))
+    size: Mapped[int] = mapped_column(Integer)
+    warc_file: Mapped[str | None] = mapped_column(Text)
+    warc_offset: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class Article(Base):
+    __tablename__ = "article"
+    __table_args__ = (
+        Index("ix_article_site_published", "site_id", "published"),
+        Index("ix_article_content_hash", "content_hash"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("site.id"))
+    url: Mapped[str] = mapped_column(Text, unique=True)  # canonical URL
+    title: Mapped[str | None] = mapped_column(Text)
+    summary: Mapped[str | None] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text, default="")
+    published: Mapped[datetime | None]
+    updated: Mapped[datetime | None]
+    author: Mapped[str | None] = mapped_column(String(300))
+    category: Mapped[str | None] = mapped_column(String(300))
+    language: Mapped[str] = mapped_column(String(10), default="vi")
+    # Fields the extractor looked for and could not find; never filled by guessing.
+    missing: Mapped[str] = mapped_column(String(100), default="")
+    profile: Mapped[str] = mapped_column(String(50), default="")
+    content_hash: Mapped[str] = mapped_column(String(64))
+    simhash: Mapped[int | None] = mapped_column(BigInteger)
+    duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("article.id"))
+    capture_id: Mapped[int | None] = mapped_column(ForeignKey("capture.id"))
+    first_seen: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen: Mapped[datetime] = mapped_column(default=utcnow)
+
+    site: Mapped[Site] = relationship(back_populates="articles", lazy="joined")
+    versions: Mapped[list[ArticleVersion]] = relationship(
+        back_populates="article", order_by="ArticleVersion.id", cascade="all, delete-orphan"
+    )
+    images: Mapped[list[Image]] = relationship(cascade="all, delete-orphan")
+    attachments: Mapped[list[Attachment]] = relationship(cascade="all, delete-orphan")
+
+    @property
+    def site_key(self) -> str:
+        return self.site.key
+
+
+class ArticleVersion(Base):
+    __tablename__ = "article_version"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("article.id"), index=True)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    title: Mapped[str | None] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text)
+    captured_at: Mapped[datetime] = mapped_column(default=utcnow)
+    capture_id: Mapped[int | None] = mapped_column(ForeignKey("capture.id"))
+
+    article: Mapped[Article] = relationship(back_populates="versions")
+
+
+class Image(Base):
+    __tablename__ = "image"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("article.id"), index=True)
+    src: Mapped[str] = mapped_column(Text)
+    caption: Mapped[str | None] = mapped_column(Text)
+
+
+class Attachment(Base):
+    __tablename__ = "attachment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("article.id"), index=True)
+    url: Mapped[str] = mapped_column(Text)
+    name: Mapped[str | None] = mapped_column(Text)
+    media_type: Mapped[str | None] = mapped_column(String(200))
+    capture_id: Mapped[int | None] = mapped_column(ForeignKey("capture.id"))

@@ -1,0 +1,133 @@
+"""The profile for portals whose CMS no family profile knows.
+
+trafilatura finds the body (see :mod:`archive.profiles.boilerplate`); the
+metadata comes from Vietnamese-aware rules, because the dates these portals
+print are day-first and unlabelled for machines: meta tags first, then an
+element whose class or id says "date", then a short date line right after the
+headline. A page without any of those has no date; none is guessed.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from urllib.parse import urlsplit
+
+from lxml.html import HtmlElement
+
+from archive.dates import find_dates
+from archive.profiles.base import Profile, dates_in, document_title
+from archive.profiles.xpath import class_or_id_contains
+from archive.text import clean_line, inline_text
+
+PUBLISHED_META = (
+    "//meta[@property='article:published_time' or @name='pubdate' or @name='publishdate'"
+    " or @itemprop='datePublished' or @name='date']/@content"
+    " | //*[@itemprop='datePublished']/@datetime | //time[@pubdate]/@datetime"
+)
+UPDATED_META = (
+    "//meta[@property='article:modified_time' or @itemprop='dateModified']/@content"
+    " | //*[@itemprop='dateModified']/@datetime"
+)
+DATE_MARKED = f"[{class_or_id_contains('date', 'time', 'ngay', 'publish')}]"
+SUMMARY_ELEMENTS = (
+    f"//*[{class_or_id_contains('sapo', 'summary', 'lead', 'hometext', 'description')}]"
+)
+SUMMARY_META = "//meta[@property='og:description' or @name='description']/@content"
+BREADCRUMB_LINKS = f"//*[{class_or_id_contains('breadcrumb')}]//a"
+# A date line near the headline is short ("Đăng ngày 25/12/2020 09:04 | Lượt xem: 12");
+# a long one is a sentence that happens to mention a date.
+MAX_DATE_LINE = 80
+LINES_AFTER_HEADLINE = 12
+
+_LISTING_HINTS = re.compile(
+    r"[?&](?:page|pageindex|p|trang|cur|[\w-]*_cur)=\d+|/page-\d+/?$|/trang-\d+|/\d+\.html?$"
+    r"|/(?:tag|tags|chuyen-muc|category|danh-muc|danh-sach[^/]*|rss)(?:/|$)",
+    re.IGNORECASE,
+)
+_ARTICLE_SEGMENT = re.compile(
+    r"^(?:[^/]*-){3,}[^/]*\.(?:html?|aspx|php)$|^(?:[^/]*-){5,}[^/.]*$", re.IGNORECASE
+)
+# Files (images, styles, documents) are neither articles nor listings.
+_RESOURCE = re.compile(r"\.(?!(?:html?|aspx?|php|jsp)$)[a-z0-9]{1,5}$", re.IGNORECASE)
+_ARTICLE_HINTS = re.compile(r"/-/view_content/\d+|/chi-tiet[^/]*/[^/]+$", re.IGNORECASE)
+
+
+class GenericProfile(Profile):
+    family = "generic"
+    name = "generic"
+    breadcrumb_links_xpath = BREADCRUMB_LINKS
+
+    def is_article_url(self, url: str) -> bool:
+        parts = urlsplit(url)
+        if self.is_skipped_url(url) or _LISTING_HINTS.search(f"{parts.path}?{parts.query}"):
+            return False
+        last_segment = parts.path.rstrip("/").rsplit("/", 1)[-1]
+        return bool(_ARTICLE_HINTS.search(parts.path) or _ARTICLE_SEGMENT.match(last_segment))
+
+    def is_listing_url(self, url: str) -> bool:
+        # Without the CMS's rules, every page that is not an article may lead to articles.
+        return not (
+            self.is_skipped_url(url)
+            or self.is_article_url(url)
+            or _RESOURCE.search(urlsplit(url).path)
+        )
+
+    def title(self, tree: HtmlElement) -> str | None:
+        headlines = [text for h1 in tree.xpath("//h1") if (text := inline_text(h1))]
+        page_title = document_title(tree)
+        for headline in headlines:
+            if page_title and headline.casefold() in page_title.casefold():
+                return headline
+        return page_title or (headlines[0] if headlines else None)
+
+    def dates(self, tree: HtmlElement) -> tuple[datetime | None, datetime | None]:
+        meta_published = _first_date(tree.xpath(PUBLISHED_META))
+        meta_updated = _first_date(tree.xpath(UPDATED_META))
+        published, updated = dates_in(_date_line(tree))
+        return meta_published or published, meta_updated or updated
+
+    def summary(self, tree: HtmlElement, body_lines: list[str]) -> str | None:
+        candidates = [inline_text(element) for element in tree.xpath(SUMMARY_ELEMENTS)]
+        candidates += [clean_line(value) for value in tree.xpath(SUMMARY_META)]
+        lines = set(body_lines)
+        return next((text for text in candidates if text and text in lines), None)
+
+
+def _first_date(values: list[str]) -> datetime | None:
+    for value in values:
+        found = next(find_dates(value), None)
+        if found:
+            return found.value
+    return None
+
+
+def _date_line(tree: HtmlElement) -> str:
+    """The first short dated line of the date-marked elements or the text after the h1.
+
+    Both searches start at the headline, so a ticker or a sidebar listing other
+    articles' dates above it is never read.
+    """
+    headline = next(iter(tree.xpath("//h1")), None)
+    marked = (
+        tree.xpath(f"//*{DATE_MARKED}")
+        if headline is None
+        else headline.xpath(f"following::*{DATE_MARKED}")
+    )
+    marked = [inline_text(element) for element in marked]
+    lines = marked + _lines_after_headline(headline)
+    return next((line for line in lines if _is_date_line(line)), "")
+
+
+def _lines_after_headline(headline: HtmlElement | None) -> list[str]:
+    if headline is None:
+        return []
+    following = headline.xpath("following::text()[normalize-space()]")
+    return [clean_line(text) for text in following[:LINES_AFTER_HEADLINE]]
+
+
+def _is_date_line(line: str) -> bool:
+    return 0 < len(line) <= MAX_DATE_LINE and next(find_dates(line), None) is not None
+
+
+VERSIONS = (GenericProfile,)

@@ -1,0 +1,86 @@
+"""The sites config: which portals to crawl, read from a TOML file.
+
+```toml
+[sites.stttt]
+name = "Sở Thông tin và Truyền thông Hà Tĩnh"
+family = "portalfolder"
+base_url = "http://127.0.0.1:8001/"
+start_urls = ["http://127.0.0.1:8001/stttt/portal/folder/home"]
+parent = "hatinh"
+```
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+
+class ConfigError(ValueError):
+    """The sites config is missing or wrong; the message says where."""
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    key: str
+    name: str
+    family: str
+    base_url: str
+    start_urls: tuple[str, ...]
+    parent: str | None = None
+
+    @property
+    def netloc(self) -> str:
+        """Host and port: the crawl scope of the site."""
+        return urlsplit(self.base_url).netloc.lower()
+
+
+def _site_from_table(key: str, table: dict[str, object], source: Path) -> SiteConfig:
+    def text(field: str, default: str | None = None) -> str:
+        value = table.get(field, default)
+        if not isinstance(value, str) or not value:
+            raise ConfigError(f"{source}: site {key!r} needs a text value for {field!r}")
+        return value
+
+    base_url = text("base_url")
+    if urlsplit(base_url).scheme not in ("http", "https") or not urlsplit(base_url).netloc:
+        raise ConfigError(f"{source}: site {key!r} has base_url {base_url!r}, not an http(s) URL")
+    start_urls = table.get("start_urls", [base_url])
+    if not isinstance(start_urls, list) or not all(isinstance(u, str) for u in start_urls):
+        raise ConfigError(f"{source}: site {key!r}: start_urls must be a list of URLs")
+    parent = table.get("parent")
+    return SiteConfig(
+        key=key,
+        name=text("name", key),
+        family=text("family", "generic"),
+        base_url=base_url,
+        start_urls=tuple(start_urls),
+        parent=parent if isinstance(parent, str) else None,
+    )
+
+
+def load_sites(path: Path) -> dict[str, SiteConfig]:
+    """All sites of the config at ``path``, by key, in file order."""
+    try:
+        with path.open("rb") as handle:
+            document = tomllib.load(handle)
+    except FileNotFoundError:
+        raise ConfigError(f"sites config not found: {path}") from None
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"cannot read sites config {path}: {exc}") from None
+    tables = document.get("sites")
+    if not isinstance(tables, dict) or not tables:
+        raise ConfigError(f"{path}: no [sites.KEY] tables")
+    return {key: _site_from_table(key, table, path) for key, table in tables.items()}
+
+
+def select_sites(sites: dict[str, SiteConfig], keys: tuple[str, ...]) -> list[SiteConfig]:
+    """The named sites (all when none is named); unknown keys are an error."""
+    unknown = [key for key in keys if key not in sites]
+    if unknown:
+        raise ConfigError(
+            f"unknown site {', '.join(map(repr, unknown))}; known sites: {', '.join(sites)}"
+        )
+    return [sites[key] for key in keys] if keys else list(sites.values())

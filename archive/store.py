@@ -1,0 +1,181 @@
+"""Putting what a crawl saw into the archive: sites, runs, captures, articles and versions."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select
+
+from archive.models import (
+    Article,
+    ArticleVersion,
+    Attachment,
+    Capture,
+    CrawlRun,
+    Image,
+    Site,
+    utcnow,
+)
+from archive.urls import canonical_url
+
+if TYPE_CHECKING:
+    from archive.db import Archive
+    from archive.extract import ExtractedArticle
+    from archive.sites import SiteConfig
+
+_WHITESPACE = re.compile(r"\s+")
+RUN_COUNTERS = ("pages_fetched", "articles_new", "articles_updated", "articles_unchanged", "errors")
+
+
+class SaveStatus(StrEnum):
+    NEW = "new"
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    article_id: int
+    status: SaveStatus
+
+
+@dataclass
+class CaptureRecord:
+    """One HTTP exchange as the crawler saw it."""
+
+    url: str
+    final_url: str
+    status: int
+    headers: Mapping[str, str]
+    body: bytes
+    fetched_at: datetime = field(default_factory=utcnow)
+
+    @property
+    def payload_digest(self) -> str:
+        # The WARC convention (sha1, base32), so captures and WARC records agree.
+        return "sha1:" + base64.b32encode(hashlib.sha1(self.body).digest()).decode("ascii")
+
+
+def content_hash(title: str | None, body: str) -> str:
+    """Hash of what a reader sees; whitespace differences are not a new version."""
+    text = _WHITESPACE.sub(" ", f"{title or ''}\n{body}").strip()
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class ArchiveStore:
+    """Writes to one archive; every method is its own transaction."""
+
+    def __init__(self, archive: Archive) -> None:
+        self.archive = archive
+
+    def ensure_site(self, config: SiteConfig) -> int:
+        with self.archive.session() as session:
+            site = session.scalar(select(Site).where(Site.key == config.key))
+            if site is None:
+                site = Site(key=config.key)
+                session.add(site)
+            site.name = config.name
+            site.base_url = config.base_url
+            site.family = config.family
+            site.parent_key = config.parent
+            session.flush()
+            return site.id
+
+    def start_run(self, site_keys: list[str], mode: str = "full") -> int:
+        with self.archive.session() as session:
+            run = CrawlRun(sites=" ".join(site_keys), mode=mode, site_stats={})
+            session.add(run)
+            session.flush()
+            return run.id
+
+    def add_site_counters(self, run_id: int, site_key: str, counters: Mapping[str, int]) -> None:
+        """Adds one site's counters to the run's totals and keeps them per site."""
+        with self.archive.session() as session:
+            run = session.get_one(CrawlRun, run_id)
+            for name in RUN_COUNTERS:
+                setattr(run, name, getattr(run, name) + counters.get(name, 0))
+            run.site_stats = {**run.site_stats, site_key: dict(counters)}
+
+    def finish_run(self, run_id: int, status: str) -> None:
+        with self.archive.session() as session:
+            run = session.get_one(CrawlRun, run_id)
+            run.status = status
+            run.finished_at = utcnow()
+
+    def record_capture(self, run_id: int | None, site_id: int | None, record: CaptureRecord) -> int:
+        with self.archive.session() as session:
+            capture = Capture(
+                run_id=run_id,
+                site_id=site_id,
+                url=record.url,
+                final_url=record.final_url,
+                status=record.status,
+                content_type=record.headers.get("Content-Type"),
+                headers=dict(record.headers),
+                fetched_at=record.fetched_at,
+                payload_digest=record.payload_digest,
+                size=len(record.body),
+            )
+            session.add(capture)
+            session.flush()
+            return capture.id
+
+    def save_article(
+        self, site_id: int, extracted: ExtractedArticle, capture_id: int | None
+    ) -> SaveResult:
+        """Adds or updates the article at the extracted URL; a changed text is a new version."""
+        url = canonical_url(extracted.url)
+        digest = content_hash(extracted.title, extracted.body)
+        with self.archive.session() as session:
+            article = session.scalar(select(Article).where(Article.url == url))
+            if article is None:
+                article = Article(site_id=site_id, url=url, first_seen=utcnow())
+                session.add(article)
+                status = SaveStatus.NEW
+            elif article.content_hash == digest:
+                article.last_seen = utcnow()
+                article.capture_id = capture_id
+                return SaveResult(article.id, SaveStatus.UNCHANGED)
+            else:
+                status = SaveStatus.UPDATED
+            _fill_article(article, extracted, digest, capture_id)
+            article.versions.append(
+                ArticleVersion(
+                    content_hash=digest,
+                    title=extracted.title,
+                    body=extracted.body,
+                    capture_id=capture_id,
+                )
+            )
+            session.flush()
+            return SaveResult(article.id, status)
+
+
+def _fill_article(
+    article: Article, extracted: ExtractedArticle, digest: str, capture_id: int | None
+) -> None:
+    article.title = extracted.title
+    article.summary = extracted.summary
+    article.body = extracted.body
+    article.published = extracted.published
+    article.updated = extracted.updated
+    article.author = extracted.author
+    article.category = extracted.category
+    article.language = extracted.language
+    article.missing = " ".join(extracted.missing)
+    article.profile = extracted.profile
+    article.content_hash = digest
+    article.capture_id = capture_id
+    article.last_seen = utcnow()
+    article.images = [Image(src=image.src, caption=image.caption) for image in extracted.images]
+    article.attachments = [
+        Attachment(url=item.url, name=item.name, media_type=item.media_type)
+        for item in extracted.attachments
+    ]

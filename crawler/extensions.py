@@ -1,0 +1,140 @@
+"""Extensions: recording every capture and the run's counters, and showing progress."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any, Self
+
+from scrapy import Request, Spider, signals
+from scrapy.crawler import Crawler
+from scrapy.http import Response
+from scrapy.statscollectors import StatsCollector
+from twisted.internet.task import LoopingCall
+
+from archive.store import CaptureRecord
+from crawler.context import store_from
+
+STAT_RUN_ID = "archive/run_id"
+STAT_SITE_ID = "archive/site_id"
+
+
+def site_counters(stats: StatsCollector) -> dict[str, Any]:
+    """A site's crawl counters and failure reasons, read from the crawler's stats."""
+    values = stats.get_stats()
+    failures = {
+        key.rsplit("/", 1)[-1].rsplit(".", 1)[-1]: count
+        for key, count in values.items()
+        if key.startswith("downloader/exception_type_count/")
+        # Requests refused by robots.txt or the scope are policy, counted on their own.
+        and not key.endswith(".IgnoreRequest")
+    }
+    failures |= {
+        f"HTTP {key.rsplit('/', 1)[-1]}": count
+        for key, count in values.items()
+        if key.startswith("downloader/response_status_count/") and key[-3] in "45"
+    }
+    failures |= {
+        "extraction error": values.get("archive/extraction_errors", 0),
+    }
+    failures = {reason: count for reason, count in failures.items() if count}
+    return {
+        "pages_fetched": values.get("response_received_count", 0),
+        "articles_new": values.get("archive/articles_new", 0),
+        "articles_updated": values.get("archive/articles_updated", 0),
+        "articles_unchanged": values.get("archive/articles_unchanged", 0),
+        "articles_missing_fields": values.get("archive/articles_missing_fields", 0),
+        "out_of_scope": values.get("scope/dropped", 0),
+        "robots_forbidden": values.get("robotstxt/forbidden", 0),
+        "errors": sum(failures.values()),
+        "failures": failures,
+        "finish_reason": values.get("finish_reason"),
+    }
+
+
+class ArchiveRecorder:
+    """Records each HTTP exchange as a ``Capture`` and the site's counters in its ``CrawlRun``.
+
+    The run comes from ``PORTAL_RUN_ID`` when the command line started one for
+    several sites; a bare ``scrapy crawl`` starts and finishes its own.
+    """
+
+    def __init__(self, crawler: Crawler) -> None:
+        assert crawler.stats is not None
+        self.crawler = crawler
+        self.stats = crawler.stats
+        self.store = store_from(crawler.settings)
+        self.run_id: int | None = crawler.settings.getint("PORTAL_RUN_ID") or None
+        self.owns_run = self.run_id is None
+        self.site_id: int | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        recorder = cls(crawler)
+        crawler.signals.connect(recorder.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(recorder.response_received, signal=signals.response_received)
+        crawler.signals.connect(recorder.spider_closed, signal=signals.spider_closed)
+        return recorder
+
+    def spider_opened(self, spider: Spider) -> None:
+        site = spider.site_config
+        self.site_id = self.store.ensure_site(site)
+        if self.run_id is None:
+            self.run_id = self.store.start_run([site.key])
+        self.stats.set_value(STAT_RUN_ID, self.run_id)
+        self.stats.set_value(STAT_SITE_ID, self.site_id)
+
+    def response_received(self, response: Response, request: Request, spider: Spider) -> None:
+        record = CaptureRecord(
+            url=request.url,
+            final_url=response.url,
+            status=response.status,
+            headers={
+                key.decode("latin-1"): b", ".join(values).decode("latin-1")
+                for key, values in response.headers.items()
+            },
+            body=response.body,
+        )
+        request.meta["capture_id"] = self.store.record_capture(self.run_id, self.site_id, record)
+
+    def spider_closed(self, spider: Spider, reason: str) -> None:
+        if self.run_id is None:
+            return
+        self.store.add_site_counters(self.run_id, spider.site_config.key, site_counters(self.stats))
+        if self.owns_run:
+            self.store.finish_run(self.run_id, "finished" if reason == "finished" else reason)
+
+
+class ProgressReporter:
+    """Prints one progress line per site every ``PORTAL_PROGRESS_INTERVAL`` seconds on stderr."""
+
+    def __init__(self, crawler: Crawler, interval: float) -> None:
+        assert crawler.stats is not None
+        self.stats = crawler.stats
+        self.interval = interval
+        self.task: LoopingCall | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        reporter = cls(crawler, crawler.settings.getfloat("PORTAL_PROGRESS_INTERVAL"))
+        if reporter.interval > 0:
+            crawler.signals.connect(reporter.spider_opened, signal=signals.spider_opened)
+            crawler.signals.connect(reporter.spider_closed, signal=signals.spider_closed)
+        return reporter
+
+    def spider_opened(self, spider: Spider) -> None:
+        self.task = LoopingCall(self.report, spider)
+        self.task.start(self.interval, now=False)
+
+    def report(self, spider: Spider) -> None:
+        counters = site_counters(self.stats)
+        print(
+            f"[{spider.site_config.key}] {counters['pages_fetched']} pages, "
+            f"{counters['articles_new']} new, {counters['articles_updated']} updated, "
+            f"{counters['articles_unchanged']} unchanged articles, {counters['errors']} errors",
+            file=sys.stderr,
+            flush=True,
+        )
+
+    def spider_closed(self, spider: Spider) -> None:
+        if self.task is not None and self.task.running:
+            self.task.stop()

@@ -1,0 +1,18 @@
+"""What the spider hands to the pipelines."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass
+class ArticlePage:
+    """A fetched page that the site's profile takes for an article."""
+
+    url: str
+    site_key: str
+    html: str
+    capture_id: int | None = None
+    # Filled in by the archive pipeline for the pipelines after it.
+    article_id: int | None = None
+    save_status: str | None = None

@@ -1,0 +1,80 @@
+"""Running a crawl of several sites in one process, recorded as one ``CrawlRun``."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from scrapy.crawler import Crawler, CrawlerProcess
+from scrapy.settings import Settings
+
+from archive.datadir import DataDir
+from archive.db import open_archive
+from archive.models import CrawlRun
+from archive.sites import SiteConfig
+from archive.store import RUN_COUNTERS, ArchiveStore
+from crawler.spiders.portal import PortalSpider
+
+
+@dataclass(frozen=True)
+class CrawlOutcome:
+    run_id: int
+    status: str
+    site_stats: dict[str, dict[str, Any]]
+    totals: dict[str, int]
+
+
+def crawl_settings(
+    data_dir: DataDir, config_path: Path, run_id: int, overrides: Mapping[str, Any]
+) -> Settings:
+    settings = Settings()
+    settings.setmodule("crawler.settings", priority="project")
+    settings.set("PORTAL_ARCHIVE_DATA", str(data_dir.root), priority="cmdline")
+    settings.set("PORTAL_ARCHIVE_DB", data_dir.db_url, priority="cmdline")
+    settings.set("PORTAL_SITES_CONFIG", str(config_path), priority="cmdline")
+    settings.set("PORTAL_RUN_ID", run_id, priority="cmdline")
+    # The command line owns logging; Scrapy's root handler would print every request.
+    settings.set("LOG_INSTALL_ROOT_HANDLER", False, priority="cmdline")
+    settings.update(dict(overrides), priority="cmdline")
+    return settings
+
+
+def _run_status(crawlers: list[Crawler]) -> str:
+    reasons = {crawler.stats.get_value("finish_reason") for crawler in crawlers if crawler.stats}
+    if reasons <= {"finished"}:
+        return "finished"
+    return "interrupted" if "shutdown" in reasons else "failed"
+
+
+def run_crawl(
+    data_dir: DataDir,
+    config_path: Path,
+    sites: list[SiteConfig],
+    overrides: Mapping[str, Any] | None = None,
+) -> CrawlOutcome:
+    """Crawls ``sites`` concurrently, one spider each, until done or interrupted (Ctrl-C)."""
+    data_dir.create()
+    archive = open_archive(data_dir.db_url)
+    store = ArchiveStore(archive)
+    run_id = store.start_run([site.key for site in sites])
+    settings = crawl_settings(data_dir, config_path, run_id, overrides or {})
+    process = CrawlerProcess(settings)
+    logging.getLogger("scrapy").setLevel(settings.get("LOG_LEVEL"))
+    crawlers = []
+    for site in sites:
+        crawler = process.create_crawler(PortalSpider)
+        crawlers.append(crawler)
+        process.crawl(crawler, site=site.key, config=str(config_path))
+    status = "failed"
+    try:
+        process.start()
+        status = _run_status(crawlers)
+    finally:
+        store.finish_run(run_id, status)
+    with archive.sessions() as session:
+        run = session.get_one(CrawlRun, run_id)
+        totals = {name: getattr(run, name) for name in RUN_COUNTERS}
+        return CrawlOutcome(run_id, run.status, dict(run.site_stats), totals)

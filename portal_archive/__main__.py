@@ -1,0 +1,3 @@
+from portal_archive.cli import main
+
+main(prog_name="portal-archive")

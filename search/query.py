@@ -1,0 +1,403 @@
+"""Searching the article index: query parsing, filters, snippets, timelines.
+
+Query language: words (all required), "double-quoted phrases", ``OR``,
+``NOT`` / ``-word``, ``+word``, parentheses, ``prefix*`` and ``word^2``. Every
+word is looked up with and without diacritics (see ``search.schema``), so
+``dau an`` finds "Dấu ấn" while ``dấu ấn`` ranks the exact spelling first.
+Filters (site, dates, author, category) are keyword arguments rather than
+query syntax, so text pasted from a document ("Ghi chú: ...") is never
+mistaken for a field name.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from html import escape as html_escape
+from pathlib import Path
+from typing import Any, Literal
+
+from whoosh import query as wq
+from whoosh.fields import Schema
+from whoosh.highlight import ContextFragmenter, Formatter, get_text, highlight
+from whoosh.qparser import (
+    EveryPlugin,
+    FieldsPlugin,
+    MultifieldParser,
+    PrefixPlugin,
+    RangePlugin,
+    SingleQuotePlugin,
+    WildcardPlugin,
+)
+from whoosh.reading import IndexReader
+from whoosh.searching import Hit as WhooshHit
+from whoosh.searching import Searcher
+
+from archive.dates import PORTAL_TZ, local_iso
+from search.analysis import fold, folded_analyzer
+from search.errors import EmptyQueryError, QueryError
+from search.indexer import open_index, to_naive_utc
+from search.schema import QUERY_FIELD_BOOSTS
+
+SnippetFormat = Literal["text", "html"]
+Period = Literal["month", "year"]
+
+# Plain text marks matches the way Markdown shows emphasis; HTML uses <mark>.
+_MARKERS: dict[str, tuple[str, str]] = {"text": ("**", "**"), "html": ("<mark>", "</mark>")}
+SNIPPET_CHARS = 240
+_SNIPPET_CONTEXT_CHARS = 80
+_SNIPPET_FRAGMENTS = 2
+_ELLIPSIS = " … "
+
+# Wildcards would turn a trailing "?" ("là gì?") into "any one letter", and
+# field syntax would read "Ghi chú:" as a field name; prefixes stay useful.
+_REMOVED_PLUGINS = (FieldsPlugin, WildcardPlugin, RangePlugin, SingleQuotePlugin, EveryPlugin)
+# Words without query syntax (quotes, operators, prefixes, boosts, grouping).
+_PLAIN_WORDS = re.compile(r"(?!.*\b(?:AND|OR|NOT|ANDNOT|ANDMAYBE)\b)[^\"()*^+\-]+")
+
+
+@dataclass(frozen=True)
+class Hit:
+    article_id: str
+    url: str
+    site: str
+    title: str | None
+    published: datetime | None  # aware, in Asia/Ho_Chi_Minh time
+    author: str | None
+    category: str | None
+    score: float
+    snippet: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-serialisable fields; ``published`` as ISO 8601 with +07:00."""
+        fields = asdict(self)
+        fields["published"] = local_iso(self.published)
+        return fields
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    total: int  # matches across all pages
+    hits: list[Hit]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"total": self.total, "hits": [hit.to_dict() for hit in self.hits]}
+
+
+def search(
+    index_dir: Path,
+    query: str,
+    *,
+    site: str | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    author: str | None = None,
+    category: str | None = None,
+    limit: int = 10,
+    page: int = 1,
+    snippet_format: SnippetFormat = "text",
+) -> SearchResults:
+    """The ``page``-th ``limit`` best matches of ``query``, best first.
+
+    Dates are inclusive whole days in Asia/Ho_Chi_Minh time. Raises
+    :class:`EmptyQueryError` or :class:`QueryError` for unusable queries and
+    :class:`~search.errors.IndexNotFoundError` if there is no index.
+    """
+    _check_paging(limit, page)
+    check_query_text(query)
+    index = open_index(index_dir)
+    parsed = parse_query(query, index.schema)
+    restriction = filter_query(
+        index.schema,
+        site=site,
+        date_from=date_from,
+        date_to=date_to,
+        author=author,
+        category=category,
+    )
+    with index.searcher() as searcher:
+        results = searcher.search(parsed, filter=restriction, limit=page * limit)
+        marked = highlight_terms(parsed, searcher.reader())
+        page_hits = results[(page - 1) * limit : page * limit]
+        hits = [_hit(hit, marked, snippet_format) for hit in page_hits]
+        return SearchResults(total=len(results), hits=hits)
+
+
+def timeline(
+    index_dir: Path,
+    query: str,
+    *,
+    site: str | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    author: str | None = None,
+    category: str | None = None,
+    by: Period = "month",
+) -> list[tuple[str, int]]:
+    """Matches per month ("2020-12") or year ("2020"), oldest first.
+
+    Periods without matches between the first and the last are listed with 0
+    so the series can be charted as is; undated articles are not counted.
+    """
+    if by not in ("month", "year"):
+        raise ValueError(f"timeline periods are 'month' or 'year', not {by!r}")
+    check_query_text(query)
+    index = open_index(index_dir)
+    parsed = parse_query(query, index.schema)
+    restriction = filter_query(
+        index.schema,
+        site=site,
+        date_from=date_from,
+        date_to=date_to,
+        author=author,
+        category=category,
+    )
+    with index.searcher() as searcher:
+        results = searcher.search(parsed, filter=restriction, limit=None, scored=False)
+        dates = _published_dates(searcher, results.docs())
+        counts = Counter(_period_key(moment, by) for moment in dates)
+    return [(period, counts[period]) for period in _periods_spanning(counts, by)]
+
+
+def check_query_text(text: str) -> None:
+    """Refuses an empty query before any index is opened."""
+    if not text or not text.strip():
+        raise EmptyQueryError("the search query is empty: type at least one word")
+
+
+def parse_query(text: str, schema: Schema) -> wq.Query:
+    """``text`` as a Whoosh query over the exact and folded fields, all words required.
+
+    Plain words also score as a phrase: a researcher typing a headline's words
+    in order wants that headline before pages that merely contain the words.
+    """
+    check_query_text(text)
+    parsed = _parser(schema).parse(text)
+    problem = _first_error(parsed)
+    if problem is not None:
+        raise QueryError(f"cannot understand the query {text!r}: {problem}")
+    if isinstance(parsed, type(wq.NullQuery)):
+        raise QueryError(f"the query {text!r} has no words to search for")
+    if _PLAIN_WORDS.fullmatch(text) is None:
+        return parsed
+    words = [token.text for token in folded_analyzer()(text, mode="query")]
+    if len(words) < 2:
+        return parsed
+    in_order = wq.Or(
+        [
+            wq.Phrase(field, words, boost=QUERY_FIELD_BOOSTS[field])
+            for field in ("title_folded", "body_folded")
+        ]
+    )
+    return wq.AndMaybe(parsed, in_order)
+
+
+def filter_query(
+    schema: Schema,
+    *,
+    site: str | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    author: str | None = None,
+    category: str | None = None,
+) -> wq.Query | None:
+    """The restriction the keyword filters put on results, or None for none."""
+    parts = [
+        wq.Term("site", site) if site else None,
+        _words_query(schema, "author", author) if author else None,
+        _whole_value_query(schema, "category", category) if category else None,
+        _date_range(date_from, date_to) if date_from or date_to else None,
+    ]
+    present = [part for part in parts if part is not None]
+    return wq.And(present) if present else None
+
+
+def highlight_terms(parsed: wq.Query, reader: IndexReader) -> frozenset[str]:
+    """The folded forms of the query's words as they occur in the index.
+
+    Prefixes are expanded against the index, so "thong*" marks "thông".
+    """
+    # Query.existing_terms() would do, but in Whoosh 3.54 it reuses its
+    # ``fieldname`` argument as a loop variable and drops terms of other fields.
+    return frozenset(
+        fold(_term_text(text))
+        for leaf in parsed.leaves()
+        for fieldname, text in leaf.expanded_terms(reader, phrases=True)
+        if fieldname in QUERY_FIELD_BOOSTS
+    )
+
+
+def snippet(text: str, terms: frozenset[str], snippet_format: SnippetFormat = "text") -> str:
+    """The passages of ``text`` richest in ``terms``, with those words marked.
+
+    Matching compares folded words, so an unaccented query still marks the
+    accented words of the original text.
+    """
+    formatter = _MarkFormatter(snippet_format)
+    excerpt = highlight(
+        text,
+        terms,
+        _SNIPPET_ANALYZER,
+        ContextFragmenter(maxchars=SNIPPET_CHARS, surround=_SNIPPET_CONTEXT_CHARS),
+        formatter,
+        top=_SNIPPET_FRAGMENTS,
+    )
+    return _one_line(excerpt) or formatter.escape(_lead(text))
+
+
+class _MarkFormatter(Formatter):
+    between = _ELLIPSIS
+
+    def __init__(self, snippet_format: SnippetFormat) -> None:
+        if snippet_format not in _MARKERS:
+            raise ValueError(f"snippet_format is 'text' or 'html', not {snippet_format!r}")
+        self.open_mark, self.close_mark = _MARKERS[snippet_format]
+        self.escape = _html_text if snippet_format == "html" else _plain_text
+
+    def _text(self, text: str) -> str:
+        return self.escape(text)
+
+    def format_token(self, text: str, token: Any, replace: bool = False) -> str:
+        word = self.escape(get_text(text, token, replace))
+        return f"{self.open_mark}{word}{self.close_mark}"
+
+
+_SNIPPET_ANALYZER = folded_analyzer()
+
+
+def _html_text(text: str) -> str:
+    return html_escape(text, quote=False)
+
+
+def _plain_text(text: str) -> str:
+    return text
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _lead(text: str) -> str:
+    """The opening of ``text``, cut at a word boundary, for hits with no body match."""
+    flat = _one_line(text)
+    if len(flat) <= SNIPPET_CHARS:
+        return flat
+    return flat[:SNIPPET_CHARS].rsplit(" ", 1)[0] + "…"
+
+
+def _parser(schema: Schema) -> MultifieldParser:
+    # The default group is AND: every word must match, in one field or another.
+    parser = MultifieldParser(list(QUERY_FIELD_BOOSTS), schema, fieldboosts=QUERY_FIELD_BOOSTS)
+    for plugin_class in _REMOVED_PLUGINS:
+        parser.remove_plugin_class(plugin_class)
+    parser.add_plugin(PrefixPlugin())
+    return parser
+
+
+def _first_error(parsed: wq.Query) -> str | None:
+    for node in _walk(parsed):
+        error = getattr(node, "error", None)
+        if error:
+            return str(error)
+    return None
+
+
+def _walk(node: wq.Query) -> Iterator[wq.Query]:
+    yield node
+    for child in node.children():
+        yield from _walk(child)
+
+
+def _words_query(schema: Schema, fieldname: str, value: str) -> wq.Query:
+    words = list(schema[fieldname].process_text(value, mode="query"))
+    if not words:
+        raise QueryError(f"the {fieldname} filter {value!r} has no words")
+    return wq.Phrase(fieldname, words) if len(words) > 1 else wq.Term(fieldname, words[0])
+
+
+def _whole_value_query(schema: Schema, fieldname: str, value: str) -> wq.Query:
+    tokens = list(schema[fieldname].process_text(value, mode="query"))
+    if not tokens:
+        raise QueryError(f"the {fieldname} filter {value!r} is blank")
+    return wq.Term(fieldname, tokens[0])
+
+
+def _date_range(date_from: date | None, date_to: date | None) -> wq.Query:
+    if date_from and date_to and date_from > date_to:
+        raise QueryError(f"date_from {date_from} is after date_to {date_to}")
+    start = _start_of_day_utc(date_from) if date_from else None
+    end = _start_of_day_utc(date_to + timedelta(days=1)) if date_to else None
+    return wq.DateRange("published", start, end, endexcl=True)
+
+
+def _start_of_day_utc(day: date) -> datetime:
+    """Midnight of ``day`` in Vietnam, as the naive UTC the index stores."""
+    return to_naive_utc(datetime.combine(day, time.min, tzinfo=PORTAL_TZ))
+
+
+def _check_paging(limit: int, page: int) -> None:
+    if limit < 1:
+        raise ValueError(f"limit must be at least 1, not {limit}")
+    if page < 1:
+        raise ValueError(f"page must be at least 1, not {page}")
+
+
+def _term_text(text: bytes | str) -> str:
+    return text.decode("utf-8") if isinstance(text, bytes) else text
+
+
+def _hit(hit: WhooshHit, marked: frozenset[str], snippet_format: SnippetFormat) -> Hit:
+    fields = hit.fields()
+    return Hit(
+        article_id=fields["article_id"],
+        url=fields["url"],
+        site=fields["site"],
+        title=fields.get("title") or None,
+        published=_from_index_time(fields.get("published")),
+        author=fields.get("author"),
+        category=fields.get("category"),
+        score=float(hit.score or 0.0),
+        snippet=snippet(fields.get("body", ""), marked, snippet_format),
+    )
+
+
+def _from_index_time(stored: datetime | None) -> datetime | None:
+    return None if stored is None else _vietnam_time(stored)
+
+
+def _vietnam_time(naive_utc: datetime) -> datetime:
+    return naive_utc.replace(tzinfo=UTC).astimezone(PORTAL_TZ)
+
+
+def _published_dates(searcher: Searcher, docnums: Iterable[int]) -> Iterator[datetime]:
+    # The sortable column reads dates without loading each stored body.
+    field = searcher.schema["published"]
+    column = searcher.reader().column_reader("published", translate=False)
+    missing = field.column_type.default_value()
+    for docnum in docnums:
+        raw = column[docnum]
+        if raw != missing:
+            yield _vietnam_time(field.from_column_value(raw))
+
+
+def _period_key(moment: datetime, by: Period) -> str:
+    return f"{moment.year:04d}" if by == "year" else f"{moment.year:04d}-{moment.month:02d}"
+
+
+def _periods_spanning(counts: Counter[str], by: Period) -> list[str]:
+    if not counts:
+        return []
+    first, last = min(counts), max(counts)
+    if by == "year":
+        return [f"{year:04d}" for year in range(int(first), int(last) + 1)]
+    return list(_months_between(first, last))
+
+
+def _months_between(first: str, last: str) -> Iterator[str]:
+    year, month = map(int, first.split("-"))
+    while (key := f"{year:04d}-{month:02d}") <= last:
+        yield key
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)

@@ -1,0 +1,106 @@
+"""Command line: `python -m testbed serve [options]`."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import sys
+import threading
+from pathlib import Path
+from typing import NoReturn
+
+from .portal import MAX_ARTICLES, MIN_ARTICLES
+from .server import Testbed
+from .sites import SITES
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        # One line, no usage dump: scripts and humans both read the first line only.
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def _article_count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if not MIN_ARTICLES <= value <= MAX_ARTICLES:
+        raise argparse.ArgumentTypeError(
+            f"{value} is out of range ({MIN_ARTICLES} to {MAX_ARTICLES})"
+        )
+    return value
+
+
+def _port_base(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a port number: {text!r}") from None
+    if not 1 <= value <= 65536 - len(SITES):
+        raise argparse.ArgumentTypeError(f"{value} leaves no room for {len(SITES)} ports")
+    return value
+
+
+def _output_path(text: str) -> Path:
+    path = Path(text)
+    parent = path.parent
+    if path.is_dir():
+        raise argparse.ArgumentTypeError(f"{text} is a directory")
+    if not parent.is_dir() or not os.access(parent, os.W_OK | os.X_OK):
+        raise argparse.ArgumentTypeError(f"cannot write into {parent}")
+    return path
+
+
+def _build_parser() -> _Parser:
+    parser = _Parser(prog="python -m testbed", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser("serve", help="serve every sub-site until SIGTERM or Ctrl-C")
+    serve.add_argument("--host", default="127.0.0.1", help="loopback address (default 127.0.0.1)")
+    serve.add_argument(
+        "--port-base", type=_port_base, help="site i listens on P+i (default: free ports)"
+    )
+    serve.add_argument("--articles", type=_article_count, default=300, help="default 300")
+    serve.add_argument("--seed", type=int, default=1, help="default 1")
+    serve.add_argument("--gold", type=_output_path, help="write the gold JSON Lines here")
+    serve.add_argument("--sites-out", type=_output_path, help="write the sites TOML here")
+    return parser
+
+
+def _serve(args: argparse.Namespace) -> int:
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    try:
+        testbed = Testbed(
+            articles=args.articles, seed=args.seed, host=args.host, port_base=args.port_base
+        )
+        testbed.start()
+    except (ValueError, OSError) as exc:
+        print(f"testbed: error: {exc}", file=sys.stderr)
+        return 1
+    try:
+        if args.gold:
+            testbed.write_gold(args.gold)
+        if args.sites_out:
+            testbed.write_sites(args.sites_out)
+        for site in testbed.sites:
+            print(site.key, site.family, site.base_url)
+        sys.stdout.flush()
+        stop.wait()
+    except OSError as exc:
+        print(f"testbed: error: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        testbed.stop()
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _build_parser().parse_args(argv)
+    return _serve(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,126 @@
+"""What every CMS family shares: responses, robots.txt, redirects, 404s and page bits."""
+
+from __future__ import annotations
+
+import random
+import unicodedata
+import zlib
+from dataclasses import dataclass
+from datetime import datetime
+from html import escape
+from typing import TYPE_CHECKING, ClassVar
+from urllib.parse import quote
+
+from ..model import Article, SiteDef
+
+if TYPE_CHECKING:
+    from ..portal import Portal
+
+Query = dict[str, list[str]]
+
+PER_PAGE = 10
+HTML = "text/html; charset=utf-8"
+# A 1x1 GIF: pages embed photos, and a crawler that fetches page requisites should get one.
+PLACEHOLDER_IMAGE = (
+    b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00\x00\x00\x00"
+    b",\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;"
+)
+OUTSIDE_LINKS = (
+    ("Cổng thông tin điện tử Chính phủ", "https://www.chinhphu.vn/"),
+    ("Cổng Dịch vụ công quốc gia", "https://dichvucong.gov.vn/"),
+    ("Báo Hà Tĩnh", "http://baohatinh.vn/"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Response:
+    status: int
+    body: bytes
+    content_type: str = HTML
+    location: str | None = None
+
+
+def html_response(page: str, status: int = 200) -> Response:
+    return Response(status, page.encode("utf-8"))
+
+
+def dmy(moment: datetime) -> str:
+    return moment.strftime("%d/%m/%Y")
+
+
+def thousands(number: int) -> str:
+    """Vietnamese digit grouping: 27.664.046."""
+    return f"{number:,}".replace(",", ".")
+
+
+def pager_pages(current: int, last: int) -> list[int]:
+    """First, last and a window round the current page, like the portals' pagers."""
+    window = range(max(1, current - 3), min(last, current + 3) + 1)
+    return sorted({1, last, *window})
+
+
+def share_links(url: str, title: str) -> str:
+    quoted = quote(url, safe="")
+    return (
+        f'<a class="share_fb" href="https://www.facebook.com/sharer/sharer.php?u={quoted}"'
+        f' target="_blank">Facebook</a> '
+        f'<a class="share_tw" href="https://twitter.com/share?url={quoted}'
+        f'&amp;text={quote(title, safe="")}" target="_blank">Twitter</a>'
+    )
+
+
+class Family:
+    """One sub-site rendered by one CMS family; subclasses supply URLs and templates."""
+
+    name: ClassVar[str]
+    start_path: str
+    # Linked from every page and disallowed in robots.txt, so only robots.txt keeps it out.
+    search_path: str
+
+    def __init__(self, portal: Portal, site: SiteDef) -> None:
+        self.portal = portal
+        self.site = site
+
+    def assign_path(self, article: Article, rng: random.Random) -> str:
+        raise NotImplementedError
+
+    def route(self, path: str, query: Query) -> Response | None:
+        raise NotImplementedError
+
+    def handle(self, path: str, query: Query) -> Response:
+        if path == "/robots.txt":
+            return Response(200, self.robots().encode(), "text/plain; charset=utf-8")
+        if path == "/":
+            return self.redirect(self.start_path)
+        return self.route(path, query) or self.not_found()
+
+    def robots(self) -> str:
+        return f"User-agent: *\nDisallow: /admin/\nDisallow: {self.search_path}\n"
+
+    def redirect(self, path: str) -> Response:
+        page = f'<html><body><a href="{escape(path)}">Moved</a></body></html>'
+        return Response(302, page.encode(), location=path)
+
+    def not_found(self) -> Response:
+        page = (
+            '<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"><title>404</title>'
+            "</head><body><h1>404 - Không tìm thấy trang</h1>"
+            f'<p><a href="{escape(self.start_path)}">Về trang chủ</a></p></body></html>'
+        )
+        return html_response(page, 404)
+
+    def other_sites(self) -> list[tuple[str, str]]:
+        """Absolute links to the sibling sub-sites, each on its own port."""
+        return [
+            (family.site.name, self.portal.url(key, family.start_path))
+            for key, family in self.portal.families.items()
+            if key != self.site.key
+        ]
+
+    def counter(self, key: str, low: int, high: int) -> int:
+        """A visit counter that looks live but is a pure function of the page."""
+        return low + zlib.crc32(f"{self.portal.seed}:{key}".encode()) % (high - low)
+
+    @staticmethod
+    def shown(article: Article, text: str) -> str:
+        return unicodedata.normalize("NFD", text) if article.nfd else text

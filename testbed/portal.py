@@ -1,0 +1,174 @@
+"""The whole replica portal: article metadata, per-site indexes, gold truth."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+from itertools import accumulate
+
+from . import content, pools
+from .families import FAMILIES, Family
+from .model import Article, Body, Category
+from .sites import SEED_CATEGORY, SEED_SITE, SITES, TICKER_CATEGORY, site_def
+from .text import reader_text
+
+MIN_ARTICLES = 1
+MAX_ARTICLES = 50_000
+
+_FIRST_DAY = date(2017, 1, 1)
+_DAYS = (date(2025, 12, 31) - _FIRST_DAY).days + 1
+# Office hours dominate, with the odd evening post, as on the real portals.
+_HOURS = (7, 7, 8, 8, 8, 9, 9, 9, 10, 10, 10, 11, 11, 13, 14, 14, 15, 15, 16, 16, 17, 20)
+# Publication times of the seed ticker's other headlines, newest first like the ticker.
+_TICKER_TIMES = ("2020-12-28 08:15", "2020-12-26 16:40", "2020-12-26 07:30", "2020-12-25 14:05")
+# Every twentieth article of this site is served in NFD (gold stays NFC).
+_NFD_SITE, _NFD_EVERY = "kyanh", 20
+
+
+class Portal:
+    def __init__(self, articles: int = 300, seed: int = 1) -> None:
+        if not MIN_ARTICLES <= articles <= MAX_ARTICLES:
+            raise ValueError(f"articles must be between {MIN_ARTICLES} and {MAX_ARTICLES}")
+        self.seed = seed
+        # Filled in by the server once ports are bound; pages and gold need absolute URLs.
+        self.base_urls: dict[str, str] = {}
+        rng = random.Random(f"{seed}:portal")
+        self.articles = _generate(rng, articles)
+        self.families: dict[str, Family] = {s.key: FAMILIES[s.family](self, s) for s in SITES}
+        self.by_path: dict[str, dict[str, Article]] = {s.key: {} for s in SITES}
+        for article in self.articles:
+            article.path = self.families[article.site].assign_path(article, rng)
+            self.by_path[article.site][article.path] = article
+
+        ordered = sorted(self.articles, key=lambda a: (-a.published.timestamp(), a.id))
+        self.site_articles: dict[str, list[Article]] = {s.key: [] for s in SITES}
+        self.category_articles: dict[tuple[str, str], list[Article]] = {
+            (s.key, c.slug): [] for s in SITES for c in s.categories
+        }
+        for article in ordered:
+            self.site_articles[article.site].append(article)
+            self.category_articles[(article.site, article.category.slug)].append(article)
+        self.site_rank = {
+            a.id: i for arts in self.site_articles.values() for i, a in enumerate(arts)
+        }
+        self.body = lru_cache(maxsize=4096)(self._body)
+
+    def _body(self, article_id: int) -> Body:
+        if article_id == 0:
+            return content.seed_article().body
+        return content.generate_body(self.seed, self.articles[article_id])
+
+    def url(self, site: str, path: str) -> str:
+        return self.base_urls[site] + path.lstrip("/")
+
+    def article_url(self, article: Article) -> str:
+        return self.url(article.site, article.path)
+
+    def related(self, article: Article, count: int = 5) -> list[Article]:
+        """The next older articles of the same site, wrapping round, never the article itself."""
+        arts = self.site_articles[article.site]
+        start = self.site_rank[article.id]
+        picks = (arts[(start + k) % len(arts)] for k in range(1, min(count, len(arts) - 1) + 1))
+        return list(picks)
+
+    def gold_record(self, article: Article) -> dict[str, str]:
+        body = self.body(article.id)
+        summary = reader_text(body.summary)
+        lines = [summary, *(reader_text(block.text) for block in body.blocks)]
+        return {
+            "url": self.article_url(article),
+            "site": article.site,
+            "title": reader_text(article.title),
+            "published": article.published.isoformat(),
+            "author": article.author,
+            "category": article.category.name,
+            "summary": summary,
+            "body": "\n".join(lines),
+        }
+
+    def iter_gold(self) -> Iterator[dict[str, str]]:
+        for article in self.articles:
+            yield self.gold_record(article)
+
+
+def _category(site: str, slug: str) -> Category:
+    return next(c for c in site_def(site).categories if c.slug == slug)
+
+
+def _random_time(rng: random.Random) -> datetime:
+    day = _FIRST_DAY + timedelta(days=rng.randrange(_DAYS))
+    hour, minute = rng.choice(_HOURS), rng.randrange(60)
+    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=content.VN_TZ)
+
+
+def _generate(rng: random.Random, count: int) -> list[Article]:
+    seed = content.seed_article()
+    articles = [
+        Article(
+            0,
+            SEED_SITE,
+            _category(SEED_SITE, SEED_CATEGORY),
+            seed.title,
+            seed.published,
+            seed.author,
+        )
+    ]
+    ticker_titles = [t for t in seed.ticker if t != seed.title]
+    for title, stamp in zip(ticker_titles, _TICKER_TIMES, strict=True):
+        if len(articles) == count:
+            break
+        published = datetime.strptime(stamp, "%Y-%m-%d %H:%M").replace(tzinfo=content.VN_TZ)
+        articles.append(
+            Article(
+                len(articles),
+                SEED_SITE,
+                _category(SEED_SITE, TICKER_CATEGORY),
+                title,
+                published,
+                rng.choice(pools.AUTHORS),
+            )
+        )
+    titles = {a.title for a in articles}
+    # Distinct minutes per site keep "newest first" free of ties.
+    stamps = {(a.site, a.published) for a in articles}
+    cum_weights = list(accumulate(s.weight for s in SITES))
+    nfd_counter = 0
+    while len(articles) < count:
+        site = rng.choices(SITES, cum_weights=cum_weights)[0]
+        category = rng.choice(site.categories)
+        published = _random_time(rng)
+        while (site.key, published) in stamps:
+            published = _random_time(rng)
+        stamps.add((site.key, published))
+        title = _unique_title(rng, category.topic, published, titles)
+        titles.add(title)
+        nfd = False
+        if site.key == _NFD_SITE:
+            nfd = nfd_counter % _NFD_EVERY == 3
+            nfd_counter += 1
+        articles.append(
+            Article(
+                len(articles),
+                site.key,
+                category,
+                title,
+                published,
+                rng.choice(pools.AUTHORS),
+                nfd=nfd,
+            )
+        )
+    return articles
+
+
+def _unique_title(rng: random.Random, topic: str, published: datetime, taken: set[str]) -> str:
+    for _ in range(50):
+        title = content.make_title(rng, topic, published)
+        if title not in taken:
+            return title
+    # Portals number the parts of a series, so a forced repeat reads naturally.
+    part = 2
+    while f"{title} (bài {part})" in taken:
+        part += 1
+    return f"{title} (bài {part})"

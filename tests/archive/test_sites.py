@@ -1,0 +1,64 @@
+from pathlib import Path
+
+import pytest
+
+from archive.sites import ConfigError, load_sites, select_sites
+
+CONFIG = """
+[sites.hatinh]
+name = "Cổng thông tin điện tử tỉnh Hà Tĩnh"
+family = "tandan"
+base_url = "http://127.0.0.1:8001/"
+start_urls = ["http://127.0.0.1:8001/portal/Pages/default.aspx"]
+
+[sites.stttt]
+name = "Sở Thông tin và Truyền thông Hà Tĩnh"
+family = "portalfolder"
+base_url = "http://127.0.0.1:8002/"
+parent = "hatinh"
+"""
+
+
+@pytest.fixture
+def config(tmp_path: Path) -> Path:
+    path = tmp_path / "sites.toml"
+    path.write_text(CONFIG, encoding="utf-8")
+    return path
+
+
+def test_sites_are_read_in_file_order_with_defaults(config: Path) -> None:
+    sites = load_sites(config)
+    assert list(sites) == ["hatinh", "stttt"]
+    assert sites["stttt"].start_urls == ("http://127.0.0.1:8002/",)
+    assert sites["stttt"].parent == "hatinh"
+    assert sites["hatinh"].netloc == "127.0.0.1:8001"
+
+
+def test_unknown_site_names_the_known_ones(config: Path) -> None:
+    with pytest.raises(ConfigError, match=r"unknown site 'nope'; known sites: hatinh, stttt"):
+        select_sites(load_sites(config), ("nope",))
+
+
+def test_no_site_named_means_all(config: Path) -> None:
+    assert [site.key for site in select_sites(load_sites(config), ())] == ["hatinh", "stttt"]
+
+
+def test_missing_config_is_a_config_error(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="sites config not found"):
+        load_sites(tmp_path / "absent.toml")
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[sites", "cannot read sites config"),
+        ("title = 'x'", "no \\[sites.KEY\\] tables"),
+        ("[sites.a]\nbase_url = 'ftp://x/'", "not an http\\(s\\) URL"),
+        ("[sites.a]\nname = 'A'", "needs a text value for 'base_url'"),
+    ],
+)
+def test_bad_configs_say_what_is_wrong(tmp_path: Path, text: str, message: str) -> None:
+    path = tmp_path / "sites.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError, match=message):
+        load_sites(path)

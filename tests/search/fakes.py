@@ -1,0 +1,27 @@
+"""Test doubles for the search tests."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+VN = timezone(timedelta(hours=7))
+
+
+@dataclass
+class FakeArticle:
+    """Stands in for archive.models.Article: the attributes the index reads."""
+
+    id: int
+    body: str
+    title: str | None = None
+    summary: str | None = None
+    url: str = ""
+    site_key: str = "stttt.hatinh"
+    published: datetime | None = None
+    author: str | None = None
+    category: str | None = None
+    content_hash: str = "hash"
+
+    def __post_init__(self) -> None:
+        self.url = self.url or f"https://stttt.hatinh.gov.vn/a/{self.id}"
