@@ -23,6 +23,7 @@ from typing import Any, Literal
 from whoosh import query as wq
 from whoosh.fields import Schema
 from whoosh.highlight import ContextFragmenter, Formatter, get_text, highlight
+from whoosh.index import FileIndex
 from whoosh.qparser import (
     EveryPlugin,
     FieldsPlugin,
@@ -107,17 +108,10 @@ def search(
     :class:`~search.errors.IndexNotFoundError` if there is no index.
     """
     _check_paging(limit, page)
-    check_query_text(query)
-    index = open_index(index_dir)
-    parsed = parse_query(query, index.schema)
-    restriction = filter_query(
-        index.schema,
-        site=site,
-        date_from=date_from,
-        date_to=date_to,
-        author=author,
+    index, parsed, restriction = _prepare(
+        index_dir, query, site=site, date_from=date_from, date_to=date_to, author=author,
         category=category,
-    )
+    )  # fmt: skip
     with index.searcher() as searcher:
         results = searcher.search(parsed, filter=restriction, limit=page * limit)
         marked = highlight_terms(parsed, searcher.reader())
@@ -144,22 +138,25 @@ def timeline(
     """
     if by not in ("month", "year"):
         raise ValueError(f"timeline periods are 'month' or 'year', not {by!r}")
-    check_query_text(query)
-    index = open_index(index_dir)
-    parsed = parse_query(query, index.schema)
-    restriction = filter_query(
-        index.schema,
-        site=site,
-        date_from=date_from,
-        date_to=date_to,
-        author=author,
+    index, parsed, restriction = _prepare(
+        index_dir, query, site=site, date_from=date_from, date_to=date_to, author=author,
         category=category,
-    )
+    )  # fmt: skip
     with index.searcher() as searcher:
         results = searcher.search(parsed, filter=restriction, limit=None, scored=False)
         dates = _published_dates(searcher, results.docs())
         counts = Counter(_period_key(moment, by) for moment in dates)
     return [(period, counts[period]) for period in _periods_spanning(counts, by)]
+
+
+def _prepare(
+    index_dir: Path, query: str, **filters: Any
+) -> tuple[FileIndex, wq.Query, wq.Query | None]:
+    """The open index, the parsed query and the filters' restriction; the query is checked
+    before the index is opened so an empty query is reported as such."""
+    check_query_text(query)
+    index = open_index(index_dir)
+    return index, parse_query(query, index.schema), filter_query(index.schema, **filters)
 
 
 def check_query_text(text: str) -> None:
