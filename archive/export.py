@@ -1,19 +1,83 @@
-"""Exporting articles: one JSON-ready record per article, streamed from the database."""
+"""Exporting articles as JSON Lines, CSV or Parquet, streamed from the database in batches.
+
+Every format carries the same fields (``EXPORT_FIELDS``); CSV and Parquet hold
+the list of images as a JSON string. An export is also the input of
+``archive.importer``, so it carries everything an article needs to be loaded
+again: export → import → export gives the same file.
+"""
 
 from __future__ import annotations
 
+import csv
 import json
-from collections.abc import Iterator
-from typing import IO, Any
+from collections.abc import Callable, Collection, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from itertools import islice
+from pathlib import Path
+from typing import IO, Any, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from archive.dates import local_iso
-from archive.db import Archive
+from archive.dates import PORTAL_TZ, local_iso
+from archive.db import Archive, ArchiveError
 from archive.models import Article, Site
 
 EXPORT_BATCH = 500
+T = TypeVar("T")
+EXPORT_FIELDS = (
+    "url",
+    "site",
+    "title",
+    "published",
+    "updated",
+    "author",
+    "category",
+    "summary",
+    "body",
+    "language",
+    "missing",
+    "profile",
+    "images",
+    "duplicate_of",
+    "content_hash",
+    "first_seen",
+    "last_seen",
+)
+EXPORT_FORMATS = ("jsonl", "csv", "parquet")
+
+
+@dataclass(frozen=True)
+class ExportFilter:
+    """Which articles to export: a site, whole days of publication in portal time, and the ids
+    a search matched (None: no search)."""
+
+    site: str | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    article_ids: Collection[int] | None = None
+
+    def apply(self, statement: Select[tuple[Article]]) -> Select[tuple[Article]]:
+        if self.site is not None:
+            statement = statement.where(Site.key == self.site)
+        if self.date_from is not None:
+            statement = statement.where(Article.published >= _start_of_day(self.date_from))
+        if self.date_to is not None:
+            next_day = self.date_to + timedelta(days=1)
+            statement = statement.where(Article.published < _start_of_day(next_day))
+        return statement
+
+
+def batches(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    """``items`` in lists of ``size`` (the last may be shorter); itertools.batched is 3.12+."""
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+def _start_of_day(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=PORTAL_TZ)
 
 
 def article_record(article: Article) -> dict[str, Any]:
@@ -29,6 +93,10 @@ def article_record(article: Article) -> dict[str, Any]:
         "summary": article.summary,
         "body": article.body,
         "language": article.language,
+        "missing": article.missing,
+        "profile": article.profile,
+        "images": [{"src": image.src, "caption": image.caption} for image in article.images],
+        "duplicate_of": article.duplicate_of_url,
         "content_hash": article.content_hash,
         "first_seen": local_iso(article.first_seen),
         "last_seen": local_iso(article.last_seen),
@@ -37,15 +105,27 @@ def article_record(article: Article) -> dict[str, Any]:
 
 def iter_articles(session: Session, site: str | None = None) -> Iterator[Article]:
     """Every article (of one site when given) in id order, read in batches."""
-    statement = select(Article).join(Site).order_by(Article.id)
-    if site is not None:
-        statement = statement.where(Site.key == site)
-    yield from session.scalars(statement.execution_options(yield_per=EXPORT_BATCH))
+    yield from iter_filtered_articles(session, ExportFilter(site=site))
 
 
-def iter_article_records(archive: Archive, site: str | None = None) -> Iterator[dict[str, Any]]:
+def iter_filtered_articles(session: Session, filters: ExportFilter) -> Iterator[Article]:
+    """The articles ``filters`` select, in id order, read ``EXPORT_BATCH`` at a time."""
+    statement = filters.apply(select(Article).join(Site).order_by(Article.id))
+    if filters.article_ids is None:
+        yield from session.scalars(statement.execution_options(yield_per=EXPORT_BATCH))
+        return
+    # A search can match tens of thousands of ids: too many for one IN (...).
+    for ids in batches(sorted(filters.article_ids), EXPORT_BATCH):
+        yield from session.scalars(statement.where(Article.id.in_(ids)))
+
+
+def iter_article_records(
+    archive: Archive, filters: ExportFilter | None = None
+) -> Iterator[dict[str, Any]]:
+    # The session's identity map holds articles weakly, so those already written are
+    # freed as the batches go by.
     with archive.sessions() as session:
-        for article in iter_articles(session, site):
+        for article in iter_filtered_articles(session, filters or ExportFilter()):
             yield article_record(article)
 
 
@@ -55,3 +135,41 @@ def write_jsonl(records: Iterator[dict[str, Any]], handle: IO[str]) -> int:
         handle.write(json.dumps(record, ensure_ascii=False) + "\n")
         count += 1
     return count
+
+
+def flat_record(record: dict[str, Any]) -> dict[str, Any]:
+    """The record with its list of images as a JSON string, for tabular formats."""
+    return {**record, "images": json.dumps(record["images"], ensure_ascii=False)}
+
+
+def write_csv(records: Iterator[dict[str, Any]], handle: IO[str]) -> int:
+    writer = csv.DictWriter(handle, fieldnames=EXPORT_FIELDS)
+    writer.writeheader()
+    count = 0
+    for record in records:
+        writer.writerow(flat_record(record))
+        count += 1
+    return count
+
+
+def write_parquet(records: Iterator[dict[str, Any]], path: Path) -> int:
+    """Writes one row group per ``EXPORT_BATCH`` records, so memory stays flat."""
+    try:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+    except ModuleNotFoundError:
+        raise ArchiveError(
+            "Parquet export needs pyarrow: pip install 'portal-archive[parquet]'"
+        ) from None
+    schema = pa.schema([(name, pa.string()) for name in EXPORT_FIELDS])
+    count = 0
+    with pq.ParquetWriter(path, schema) as writer:
+        for batch in batches(records, EXPORT_BATCH):
+            rows = [flat_record(record) for record in batch]
+            writer.write_batch(pa.RecordBatch.from_pylist(rows, schema=schema))
+            count += len(rows)
+    return count
+
+
+TextWriter = Callable[[Iterator[dict[str, Any]], IO[str]], int]
+TEXT_WRITERS: dict[str, TextWriter] = {"jsonl": write_jsonl, "csv": write_csv}

@@ -100,8 +100,16 @@ class Capture(Base):
     fetched_at: Mapped[datetime] = mapped_column(default=utcnow)
     payload_digest: Mapped[str] = mapped_column(String(80))
     size: Mapped[int] = mapped_column(Integer)
+    # Where the exchange's WARC response (or revisit) record starts, relative to
+    # DATA/warc/, and how many (compressed) bytes it takes there.
     warc_file: Mapped[str | None] = mapped_column(Text)
     warc_offset: Mapped[int | None] = mapped_column(BigInteger)
+    warc_length: Mapped[int | None] = mapped_column(BigInteger)
+    # "response", or "revisit" when the payload equals an earlier capture of the URL.
+    warc_type: Mapped[str | None] = mapped_column(String(20))
+    # Why no response came back (status 0): DNS, refused, timeout… Such exchanges
+    # have no WARC record; this row and the run's counters are their evidence.
+    error: Mapped[str | None] = mapped_column(Text)
 
 
 class Article(Base):
@@ -109,6 +117,8 @@ class Article(Base):
     __table_args__ = (
         Index("ix_article_site_published", "site_id", "published"),
         Index("ix_article_content_hash", "content_hash"),
+        # Copies imported through RSS keep the title: see archive.dedup.
+        Index("ix_article_title", "title"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -126,7 +136,14 @@ class Article(Base):
     missing: Mapped[str] = mapped_column(String(100), default="")
     profile: Mapped[str] = mapped_column(String(50), default="")
     content_hash: Mapped[str] = mapped_column(String(64))
+    # Hash of the normalised body alone: the same text under another title or URL.
+    body_hash: Mapped[str | None] = mapped_column(String(64), index=True)
     simhash: Mapped[int | None] = mapped_column(BigInteger)
+    # The SimHash in four 16-bit bands, indexed: see archive.dedup.
+    simhash_band0: Mapped[int | None] = mapped_column(Integer, index=True)
+    simhash_band1: Mapped[int | None] = mapped_column(Integer, index=True)
+    simhash_band2: Mapped[int | None] = mapped_column(Integer, index=True)
+    simhash_band3: Mapped[int | None] = mapped_column(Integer, index=True)
     duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("article.id"))
     capture_id: Mapped[int | None] = mapped_column(ForeignKey("capture.id"))
     first_seen: Mapped[datetime] = mapped_column(default=utcnow)
@@ -138,10 +155,15 @@ class Article(Base):
     )
     images: Mapped[list[Image]] = relationship(cascade="all, delete-orphan")
     attachments: Mapped[list[Attachment]] = relationship(cascade="all, delete-orphan")
+    duplicate_of: Mapped[Article | None] = relationship(remote_side=[id])
 
     @property
     def site_key(self) -> str:
         return self.site.key
+
+    @property
+    def duplicate_of_url(self) -> str | None:
+        return self.duplicate_of.url if self.duplicate_of is not None else None
 
 
 class ArticleVersion(Base):

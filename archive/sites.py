@@ -12,6 +12,8 @@ parent = "hatinh"
 
 from __future__ import annotations
 
+import json
+import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -84,3 +86,47 @@ def select_sites(sites: dict[str, SiteConfig], keys: tuple[str, ...]) -> list[Si
             f"unknown site {', '.join(map(repr, unknown))}; known sites: {', '.join(sites)}"
         )
     return [sites[key] for key in keys] if keys else list(sites.values())
+
+
+_NON_KEY = re.compile(r"[^a-z0-9]+")
+
+
+def is_site_url(argument: str) -> bool:
+    """Whether a command-line argument is a start URL rather than a site key."""
+    parts = urlsplit(argument)
+    return parts.scheme in ("http", "https") and bool(parts.netloc)
+
+
+def adhoc_site(start_url: str, family: str) -> SiteConfig:
+    """A site nobody configured, from its start URL: scope and key come from host and port."""
+    parts = urlsplit(start_url)
+    netloc = parts.netloc.lower()
+    return SiteConfig(
+        key=_NON_KEY.sub("-", netloc.removeprefix("www.")).strip("-"),
+        name=netloc,
+        family=family,
+        base_url=f"{parts.scheme}://{netloc}/",
+        start_urls=(start_url,),
+    )
+
+
+def write_sites(path: Path, sites: list[SiteConfig]) -> Path:
+    """Write ``sites`` as a sites config that :func:`load_sites` reads back."""
+    tables = []
+    for site in sites:
+        fields = {
+            "name": site.name,
+            "family": site.family,
+            "base_url": site.base_url,
+            "start_urls": list(site.start_urls),
+        }
+        if site.parent:
+            fields["parent"] = site.parent
+        lines = [f"[sites.{json.dumps(site.key)}]"]
+        lines += [
+            f"{name} = {json.dumps(value, ensure_ascii=False)}" for name, value in fields.items()
+        ]
+        tables.append("\n".join(lines))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n\n".join(tables) + "\n", encoding="utf-8")
+    return path

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import re
 from collections.abc import Mapping
@@ -13,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
+from archive.dedup import fingerprint, group_duplicates
 from archive.models import (
     Article,
     ArticleVersion,
@@ -24,6 +24,7 @@ from archive.models import (
     utcnow,
 )
 from archive.urls import canonical_url
+from archive.warc import Revisit, WarcLocation, payload_digest
 
 if TYPE_CHECKING:
     from archive.db import Archive
@@ -44,11 +45,13 @@ class SaveStatus(StrEnum):
 class SaveResult:
     article_id: int
     status: SaveStatus
+    # Other articles whose duplicate group changed with this save.
+    regrouped: frozenset[int] = frozenset()
 
 
 @dataclass
 class CaptureRecord:
-    """One HTTP exchange as the crawler saw it."""
+    """One HTTP exchange as the crawler saw it; status 0 and ``error`` when nothing came back."""
 
     url: str
     final_url: str
@@ -56,11 +59,13 @@ class CaptureRecord:
     headers: Mapping[str, str]
     body: bytes
     fetched_at: datetime = field(default_factory=utcnow)
+    warc: WarcLocation | None = None
+    error: str | None = None
 
     @property
     def payload_digest(self) -> str:
         # The WARC convention (sha1, base32), so captures and WARC records agree.
-        return "sha1:" + base64.b32encode(hashlib.sha1(self.body).digest()).decode("ascii")
+        return payload_digest(self.body)
 
 
 def content_hash(title: str | None, body: str) -> str:
@@ -122,18 +127,45 @@ class ArchiveStore:
                 fetched_at=record.fetched_at,
                 payload_digest=record.payload_digest,
                 size=len(record.body),
+                error=record.error,
             )
+            if record.warc is not None:
+                capture.warc_file = record.warc.file
+                capture.warc_offset = record.warc.offset
+                capture.warc_length = record.warc.length
+                capture.warc_type = record.warc.record_type
             session.add(capture)
             session.flush()
             return capture.id
 
+    def earlier_capture(self, url: str, digest: str) -> Revisit | None:
+        """The first archived response for ``url`` with this payload, which a revisit cites."""
+        statement = (
+            select(Capture.url, Capture.fetched_at)
+            .where(
+                Capture.url == url,
+                Capture.payload_digest == digest,
+                Capture.warc_type == "response",
+            )
+            .order_by(Capture.id)
+            .limit(1)
+        )
+        with self.archive.sessions() as session:
+            row = session.execute(statement).first()
+        return Revisit(url=row.url, fetched_at=row.fetched_at) if row else None
+
     def save_article(
         self, site_id: int, extracted: ExtractedArticle, capture_id: int | None
     ) -> SaveResult:
-        """Adds or updates the article at the extracted URL; a changed text is a new version."""
-        url = canonical_url(extracted.url)
+        """Adds or updates the article at the extracted URL; a changed text is a new version.
+
+        A new or changed article that repeats another one's text is marked as a
+        duplicate of the earliest copy.
+        """
         digest = content_hash(extracted.title, extracted.body)
         with self.archive.session() as session:
+            site = session.get_one(Site, site_id)
+            url = canonical_url(extracted.url, site.base_url)
             article = session.scalar(select(Article).where(Article.url == url))
             if article is None:
                 article = Article(site_id=site_id, url=url, first_seen=utcnow())
@@ -155,7 +187,8 @@ class ArchiveStore:
                 )
             )
             session.flush()
-            return SaveResult(article.id, status)
+            regrouped = group_duplicates(session, article)
+            return SaveResult(article.id, status, frozenset(regrouped))
 
 
 def _fill_article(
@@ -172,6 +205,7 @@ def _fill_article(
     article.missing = " ".join(extracted.missing)
     article.profile = extracted.profile
     article.content_hash = digest
+    fingerprint(article)
     article.capture_id = capture_id
     article.last_seen = utcnow()
     article.images = [Image(src=image.src, caption=image.caption) for image in extracted.images]

@@ -20,6 +20,8 @@ import lxml.html
 from lxml import etree
 from lxml.etree import ParserError
 
+from archive.legacy import to_unicode
+
 ZERO_WIDTH = "\u200b\u200c\u200d\ufeff"
 _ZERO_WIDTH_TABLE = str.maketrans("", "", ZERO_WIDTH)
 # \s covers NBSP (U+00A0) and the other Unicode spaces, so collapsing also
@@ -126,7 +128,8 @@ _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 def parse_html(html: str | bytes) -> lxml.html.HtmlElement | None:
     """The document tree of a page, or ``None`` for a payload without markup or text."""
     text = decode_html(html) if isinstance(html, bytes) else html
-    text = _XML_DECLARATION.sub("", text, count=1)
+    # Markup is ASCII, so a page typed in TCVN3 or VNI converts whole.
+    text = to_unicode(_XML_DECLARATION.sub("", text, count=1))
     if not text.strip():
         return None
     try:

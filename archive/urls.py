@@ -6,21 +6,52 @@ import re
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 _SESSION_PATH_PARAM = re.compile(r";jsessionid=[^/?#]*", re.IGNORECASE)
-_NOISE_PARAMS = re.compile(r"^(utm_\w+|fbclid|gclid|zarsrc|jsessionid|phpsessid)$", re.IGNORECASE)
+# Session ids, click trackers, Liferay portlet state (p_p_*) and print switches.
+_NOISE_PARAMS = re.compile(
+    r"^(utm_\w+|fbclid|gclid|zarsrc|jsessionid|phpsessid|p_p_\w+|print|printable)$",
+    re.IGNORECASE,
+)
+# Alternative views of the same article: NukeViet's /savefile/ and /print/, /in-bai/ pages.
+_VIEW_SEGMENTS = frozenset({"savefile", "print", "printpage", "in-bai"})
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
-def canonical_url(url: str) -> str:
-    """Lower-case scheme and host, no default port, fragment, session id or tracking parameter.
+def canonical_url(url: str, site_base_url: str | None = None) -> str:
+    """Lower-case scheme and host, no default port, fragment, session id, tracking parameter
+    or print/savefile view.
 
-    The path keeps its case: NukeViet and SharePoint aliases are case-sensitive
-    on some servers.
+    With the site's base URL, the http/https and ``www.``/bare-host spellings of
+    the site's own host become the base URL's: portals link to themselves both
+    ways. The path keeps its case: NukeViet and SharePoint aliases are
+    case-sensitive on some servers.
     """
     parts = urlsplit(url.strip())
     scheme = parts.scheme.lower()
     host = (parts.hostname or "").lower()
-    netloc = host if parts.port in (None, _DEFAULT_PORTS.get(scheme)) else f"{host}:{parts.port}"
-    path = _SESSION_PATH_PARAM.sub("", parts.path) or "/"
+    port = parts.port
+    if site_base_url is not None:
+        scheme, host, port = _site_spelling(scheme, host, port, site_base_url)
+    netloc = host if port in (None, _DEFAULT_PORTS.get(scheme)) else f"{host}:{port}"
+    path = _without_view_segments(_SESSION_PATH_PARAM.sub("", parts.path)) or "/"
     query = [(k, v.strip()) for k, v in parse_qsl(parts.query, keep_blank_values=True)]
     query = [(k, v) for k, v in query if not _NOISE_PARAMS.match(k)]
     return urlunsplit((scheme, netloc, path, urlencode(query), ""))
+
+
+def _site_spelling(
+    scheme: str, host: str, port: int | None, site_base_url: str
+) -> tuple[str, str, int | None]:
+    site = urlsplit(site_base_url)
+    site_host = (site.hostname or "").lower()
+    if host.removeprefix("www.") != site_host.removeprefix("www."):
+        return scheme, host, port
+    site_scheme = site.scheme.lower()
+    default_ports = (None, *_DEFAULT_PORTS.values())
+    if port not in default_ports and port != site.port:
+        return scheme, host, port
+    return site_scheme, site_host, site.port if port not in default_ports else None
+
+
+def _without_view_segments(path: str) -> str:
+    segments = path.split("/")
+    return "/".join(segment for segment in segments if segment.lower() not in _VIEW_SEGMENTS)

@@ -1,17 +1,15 @@
-"""Extensions: recording every capture and the run's counters, and showing progress."""
+"""Extensions: recording the site and the run's counters, and showing progress."""
 
 from __future__ import annotations
 
 import sys
 from typing import Any, Self
 
-from scrapy import Request, Spider, signals
+from scrapy import Spider, signals
 from scrapy.crawler import Crawler
-from scrapy.http import Response
 from scrapy.statscollectors import StatsCollector
 from twisted.internet.task import LoopingCall
 
-from archive.store import CaptureRecord
 from crawler.context import store_from
 
 STAT_RUN_ID = "archive/run_id"
@@ -52,7 +50,11 @@ def site_counters(stats: StatsCollector) -> dict[str, Any]:
 
 
 class ArchiveRecorder:
-    """Records each HTTP exchange as a ``Capture`` and the site's counters in its ``CrawlRun``.
+    """Records the site and the site's counters in its ``CrawlRun``.
+
+    The exchanges themselves (WARC records and ``Capture`` rows) are written by
+    ``crawler.middlewares.WarcCaptureMiddleware``, which sees redirects and
+    retried errors that never reach a signal handler.
 
     The run comes from ``PORTAL_RUN_ID`` when the command line started one for
     several sites; a bare ``scrapy crawl`` starts and finishes its own.
@@ -71,7 +73,6 @@ class ArchiveRecorder:
     def from_crawler(cls, crawler: Crawler) -> Self:
         recorder = cls(crawler)
         crawler.signals.connect(recorder.spider_opened, signal=signals.spider_opened)
-        crawler.signals.connect(recorder.response_received, signal=signals.response_received)
         crawler.signals.connect(recorder.spider_closed, signal=signals.spider_closed)
         return recorder
 
@@ -82,19 +83,6 @@ class ArchiveRecorder:
             self.run_id = self.store.start_run([site.key])
         self.stats.set_value(STAT_RUN_ID, self.run_id)
         self.stats.set_value(STAT_SITE_ID, self.site_id)
-
-    def response_received(self, response: Response, request: Request, spider: Spider) -> None:
-        record = CaptureRecord(
-            url=request.url,
-            final_url=response.url,
-            status=response.status,
-            headers={
-                key.decode("latin-1"): b", ".join(values).decode("latin-1")
-                for key, values in response.headers.items()
-            },
-            body=response.body,
-        )
-        request.meta["capture_id"] = self.store.record_capture(self.run_id, self.site_id, record)
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         if self.run_id is None:

@@ -16,3 +16,5 @@ class ArticlePage:
     # Filled in by the archive pipeline for the pipelines after it.
     article_id: int | None = None
     save_status: str | None = None
+    # Other articles whose duplicate group this one changed; the index pipeline re-indexes them.
+    regrouped: frozenset[int] = frozenset()

@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from typing import Self
 from urllib.parse import urlsplit
 
-from scrapy import Request
+from scrapy import Request, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
+from scrapy.http import Response
+from scrapy.http.headers import Headers
+
+from archive.models import utcnow
+from archive.store import ArchiveStore, CaptureRecord
+from archive.warc import HttpExchange, WarcWriter, payload_digest
+from crawler.context import data_dir_from, store_from
+from crawler.extensions import STAT_RUN_ID, STAT_SITE_ID
 
 logger = logging.getLogger(__name__)
 
@@ -37,3 +46,102 @@ class SiteScopeMiddleware:
             self.crawler.stats.inc_value("scope/dropped")
             logger.debug("out of scope (%s): %s", allowed, request.url)
             raise IgnoreRequest(f"out of scope: {request.url}")
+
+
+class WarcCaptureMiddleware:
+    """Writes every HTTP exchange to the run's WARC files and records it as a ``Capture``.
+
+    It sits next to the downloader, where redirects, retries and decompression
+    have not touched the response yet: a 302, a 503 that is retried, a gzipped
+    body and robots.txt are archived as they came, not only what the spider sees.
+    A response whose payload equals the first capture of its URL is written as
+    a ``revisit`` record. A request that got no response at all (refused,
+    timed out) has no WARC record: its ``Capture`` row has status 0 and the
+    error, and the run counts it.
+    """
+
+    def __init__(self, crawler: Crawler, store: ArchiveStore, warc_dir: Path) -> None:
+        assert crawler.stats is not None
+        self.crawler = crawler
+        self.stats = crawler.stats
+        self.store = store
+        self.warc_dir = warc_dir
+        self.max_bytes = crawler.settings.getint("PORTAL_WARC_MAX_BYTES")
+        self.writer: WarcWriter | None = None
+        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        data_dir = data_dir_from(crawler.settings)
+        return cls(crawler, store_from(crawler.settings), data_dir.warc_dir)
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        exchange = http_exchange(request, response)
+        digest = payload_digest(exchange.body)
+        revisit = self.store.earlier_capture(exchange.url, digest)
+        location = self._writer().write(exchange, revisit)
+        record = CaptureRecord(
+            url=request.url,
+            final_url=response.url,
+            status=response.status,
+            headers=dict(exchange.response_headers),
+            body=exchange.body,
+            fetched_at=exchange.fetched_at,
+            warc=location,
+        )
+        request.meta["capture_id"] = self._record(record)
+        return response
+
+    def process_exception(self, request: Request, exception: Exception) -> None:
+        if isinstance(exception, IgnoreRequest):
+            return
+        record = CaptureRecord(
+            url=request.url,
+            final_url=request.url,
+            status=0,
+            headers={},
+            body=b"",
+            error=f"{type(exception).__name__}: {exception}",
+        )
+        self._record(record)
+
+    def spider_closed(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+
+    def _record(self, record: CaptureRecord) -> int:
+        return self.store.record_capture(
+            self.stats.get_value(STAT_RUN_ID), self.stats.get_value(STAT_SITE_ID), record
+        )
+
+    def _writer(self) -> WarcWriter:
+        if self.writer is None:
+            self.writer = WarcWriter(
+                self.warc_dir,
+                run_id=self.stats.get_value(STAT_RUN_ID),
+                site_key=self.crawler.spider.site_config.key,
+                max_bytes=self.max_bytes,
+            )
+        return self.writer
+
+
+def http_exchange(request: Request, response: Response) -> HttpExchange:
+    """The exchange as WARC records need it; header values joined as on the wire."""
+    return HttpExchange(
+        url=request.url,
+        method=request.method,
+        request_headers=_decoded_headers(request.headers),
+        status=response.status,
+        response_headers=_decoded_headers(response.headers),
+        body=response.body,
+        fetched_at=utcnow(),
+        protocol=response.protocol or "HTTP/1.1",
+        ip_address=str(response.ip_address) if response.ip_address else None,
+    )
+
+
+def _decoded_headers(headers: Headers) -> dict[str, str]:
+    return {
+        key.decode("latin-1"): b", ".join(values).decode("latin-1")
+        for key, values in headers.items()
+    }

@@ -51,6 +51,7 @@ class ArchivePipeline:
         self.stats.inc_value(f"archive/articles_{result.status}")
         item.article_id = result.article_id
         item.save_status = result.status
+        item.regrouped = result.regrouped
         return item
 
 
@@ -71,6 +72,7 @@ class IndexPipeline:
     def process_item(self, item: ArticlePage) -> ArticlePage:
         if item.article_id is not None and item.save_status != SaveStatus.UNCHANGED:
             self.pending.append(item.article_id)
+            self.pending.extend(item.regrouped)
             if len(self.pending) >= self.batch_size:
                 self.flush()
         return item

@@ -42,8 +42,16 @@ def crawl_settings(
     return settings
 
 
+def _finish_reason(crawler: Crawler) -> str | None:
+    try:
+        return crawler.stats.get_value("finish_reason")
+    except RuntimeError:
+        # A crawler whose spider could not even be created has no stats.
+        return "failed"
+
+
 def _run_status(crawlers: list[Crawler]) -> str:
-    reasons = {crawler.stats.get_value("finish_reason") for crawler in crawlers if crawler.stats}
+    reasons = {_finish_reason(crawler) for crawler in crawlers}
     if reasons <= {"finished"}:
         return "finished"
     return "interrupted" if "shutdown" in reasons else "failed"

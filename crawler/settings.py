@@ -27,6 +27,9 @@ LOG_LEVEL = "INFO"
 
 DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.SiteScopeMiddleware": 50,
+    # Next to the downloader, before redirects, retries and decompression touch
+    # the response, so every exchange is archived as it came.
+    "crawler.middlewares.WarcCaptureMiddleware": 800,
 }
 EXTENSIONS = {
     "crawler.extensions.ArchiveRecorder": 100,
@@ -43,4 +46,5 @@ PORTAL_ARCHIVE_DATA = None  # data directory; None: $PORTAL_ARCHIVE_DATA or ./da
 PORTAL_ARCHIVE_DB = None  # SQLAlchemy URL; None: DATA/archive.sqlite3
 PORTAL_RUN_ID = None  # the CrawlRun to record into; None: the crawl starts its own
 PORTAL_INDEX_BATCH = 200  # articles per index commit
+PORTAL_WARC_MAX_BYTES = 1_000_000_000  # a new WARC file is started past this size
 PORTAL_PROGRESS_INTERVAL = 5.0  # seconds between progress lines; 0 turns them off

@@ -11,12 +11,27 @@ from typing import Any, NoReturn
 import click
 
 from archive.datadir import DATA_ENV, DataDir
+from archive.dates import local_iso
 from archive.db import ArchiveError, open_archive
-from archive.export import iter_article_records, iter_articles, write_jsonl
-from archive.sites import ConfigError, load_sites, select_sites
+from archive.export import (
+    EXPORT_FORMATS,
+    TEXT_WRITERS,
+    ExportFilter,
+    iter_article_records,
+    iter_articles,
+    write_parquet,
+)
+from archive.sites import (
+    ConfigError,
+    adhoc_site,
+    is_site_url,
+    load_sites,
+    select_sites,
+    write_sites,
+)
 from archive.stats import archive_stats
 from search.errors import IndexLockedError, QueryError
-from search.query import search
+from search.query import matching_article_ids, search
 
 # Errors a user can fix; they become one line on stderr and exit code 1.
 USER_ERRORS = (ConfigError, ArchiveError, QueryError, IndexLockedError, OSError)
@@ -80,6 +95,11 @@ def main(ctx: click.Context, data: Path | None, db: str | None) -> None:
 )
 @click.argument("sites", nargs=-1)
 @click.option(
+    "--no-profiles",
+    is_flag=True,
+    help="Read every site with the generic profile (trafilatura + Vietnamese rules).",
+)
+@click.option(
     "--delay",
     type=click.FloatRange(min=0),
     help="Seconds between requests to one host (default 1.0; AutoThrottle may wait longer).",
@@ -98,19 +118,35 @@ def crawl(
     ctx: click.Context,
     config_path: Path,
     sites: tuple[str, ...],
+    no_profiles: bool,
     delay: float | None,
     overrides: tuple[str, ...],
     verbose: bool,
 ) -> None:
     """Crawl SITES of the config (all of them when none is named) into the archive.
 
-    Every article found is extracted, stored and indexed; a crawl run again
-    updates changed articles and adds nothing twice. Ctrl-C stops cleanly.
+    A SITE may also be a start URL (http://…) of a portal nobody configured: its
+    CMS family is detected from that page, and unknown ones are read with the
+    generic profile. Every article found is extracted, stored and indexed; a
+    crawl run again updates changed articles and adds nothing twice. Ctrl-C
+    stops cleanly.
     """
-    from crawler.runner import run_crawl  # Scrapy is slow to import; only crawl needs it.
+    # Scrapy is slow to import; only crawl needs it.
+    from crawler.discovery import detect_site_family
+    from crawler.runner import run_crawl
+    from crawler.spiders.portal import NO_PROFILES_SETTING
 
-    selected = select_sites(load_sites(config_path), sites)
-    settings: dict[str, Any] = {"LOG_LEVEL": "INFO" if verbose else "WARNING"}
+    start_urls = [site for site in sites if is_site_url(site)]
+    keys = tuple(site for site in sites if not is_site_url(site))
+    selected = select_sites(load_sites(config_path), keys) if keys or not start_urls else []
+    if start_urls:
+        selected += [adhoc_site(url, detect_site_family(url)) for url in start_urls]
+        # The spiders read their site from a config file, so the ad-hoc sites get one.
+        config_path = write_sites(data_dir(ctx).root / "adhoc-sites.toml", selected)
+    settings: dict[str, Any] = {
+        "LOG_LEVEL": "INFO" if verbose else "WARNING",
+        NO_PROFILES_SETTING: no_profiles,
+    }
     if delay is not None:
         settings |= {"DOWNLOAD_DELAY": delay, "AUTOTHROTTLE_START_DELAY": max(delay, 0.1)}
     settings |= parse_overrides(overrides)
@@ -136,13 +172,20 @@ def print_crawl_summary(
         click.echo(
             f"  {key:<12} {stats['pages_fetched']:>6} pages  {stats['articles_new']:>5} new  "
             f"{stats['articles_updated']:>5} updated  {stats['articles_unchanged']:>5} unchanged  "
-            f"{stats['errors']:>4} errors" + (f"  ({failures})" if failures else "")
+            f"{stats['errors']:>4} errors"
+            + (f"  ({failures})" if failures else "")
+            # Such articles are archived all the same; `missing` names what was not found.
+            + (f"  {missing} with missing fields" if (missing := _missing(stats)) else "")
         )
     click.echo(
         f"  {'total':<12} {totals['pages_fetched']:>6} pages  {totals['articles_new']:>5} new  "
         f"{totals['articles_updated']:>5} updated  {totals['articles_unchanged']:>5} unchanged  "
         f"{totals['errors']:>4} errors"
     )
+
+
+def _missing(stats: dict[str, Any]) -> int:
+    return stats.get("articles_missing_fields", 0)
 
 
 def parse_day(_ctx: click.Context, _param: click.Parameter, value: str | None) -> date | None:
@@ -176,6 +219,11 @@ def parse_day(_ctx: click.Context, _param: click.Parameter, value: str | None) -
 @click.option("-n", "--limit", type=click.IntRange(1, 1000), default=10, show_default=True)
 @click.option("--page", type=click.IntRange(min=1), default=1, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print the hits as a JSON list.")
+@click.option(
+    "--all-copies",
+    is_flag=True,
+    help="Show republished copies as hits of their own, not listed under the original.",
+)
 @click.pass_context
 def search_command(
     ctx: click.Context,
@@ -188,10 +236,12 @@ def search_command(
     limit: int,
     page: int,
     as_json: bool,
+    all_copies: bool = False,
 ) -> None:
     """Search the archive. Diacritics are optional: `dau an` finds "Dấu ấn".
 
-    Words are all required; "quoted words" are a phrase.
+    Words are all required; "quoted words" are a phrase. An article republished
+    on other sites is one hit, with its copies listed under it.
     """
     results = search(
         data_dir(ctx).index_dir,
@@ -203,6 +253,7 @@ def search_command(
         category=category,
         limit=limit,
         page=page,
+        all_copies=all_copies,
     )
     if as_json:
         click.echo(
@@ -216,6 +267,8 @@ def search_command(
         click.echo(f"   {hit.site} · {published} · {hit.author or 'no author'}")
         click.echo(f"   {hit.url}")
         click.echo(f"   {hit.snippet}")
+        for copy in hit.copies:
+            click.echo(f"   also at {copy}")
 
 
 @main.command()
@@ -241,23 +294,57 @@ def stats(ctx: click.Context, as_json: bool) -> None:
 
 
 @main.command()
-@click.option("--format", "fmt", type=click.Choice(["jsonl"]), default="jsonl", show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(EXPORT_FORMATS), default="jsonl", show_default=True
+)
 @click.option(
     "-o",
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Write to this file instead of standard output.",
+    help="Write to this file instead of standard output (required for parquet).",
 )
+@click.option("--query", help="Only articles this search matches (copies included).")
 @click.option("--site", help="Only this site key.")
+@click.option(
+    "--from", "date_from", callback=parse_day, metavar="YYYY-MM-DD", help="Published from this day."
+)
+@click.option(
+    "--to", "date_to", callback=parse_day, metavar="YYYY-MM-DD", help="Published up to this day."
+)
 @click.pass_context
-def export(ctx: click.Context, fmt: str, output: Path | None, site: str | None) -> None:
-    """Export articles, one JSON object per line (url, site, title, published, author, body, …)."""
-    records = iter_article_records(open_archive(data_dir(ctx).db_url), site=site)
-    if output is None:
-        write_jsonl(records, sys.stdout)
+def export(
+    ctx: click.Context,
+    fmt: str,
+    output: Path | None,
+    query: str | None,
+    site: str | None,
+    date_from: date | None,
+    date_to: date | None,
+) -> None:
+    """Export articles as JSON Lines, CSV or Parquet, streamed in batches.
+
+    Fields: url, site, title, published, updated, author, category, summary,
+    body, language, missing, profile, images, duplicate_of, content_hash,
+    first_seen, last_seen. A JSON Lines export can be loaded with `import`.
+    """
+    directory = data_dir(ctx)
+    ids = None
+    if query is not None:
+        ids = matching_article_ids(
+            directory.index_dir, query, site=site, date_from=date_from, date_to=date_to
+        )
+    filters = ExportFilter(site=site, date_from=date_from, date_to=date_to, article_ids=ids)
+    records = iter_article_records(open_archive(directory.db_url), filters)
+    if fmt == "parquet":
+        if output is None:
+            fail("parquet is a binary format: name a file with -o FILE")
+        count = write_parquet(records, output)
+    elif output is None:
+        TEXT_WRITERS[fmt](records, sys.stdout)
         return
-    with output.open("w", encoding="utf-8") as handle:
-        count = write_jsonl(records, handle)
+    else:
+        with output.open("w", encoding="utf-8", newline="") as handle:
+            count = TEXT_WRITERS[fmt](records, handle)
     click.echo(f"{count} articles written to {output}", err=True)
 
 
@@ -290,6 +377,128 @@ def reindex(ctx: click.Context) -> None:
     with archive.sessions() as session:
         count = ArticleIndex(directory.index_dir).rebuild(iter_articles(session))
     click.echo(f"{count} articles indexed in {directory.index_dir}")
+
+
+@main.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.pass_context
+def import_command(ctx: click.Context, file: Path) -> None:
+    """Load a JSON Lines export (from `export`) into an empty archive, then index it.
+
+    Every record is checked against its content_hash; export → import → export
+    gives the same file.
+    """
+    from archive.importer import import_jsonl
+
+    result = import_jsonl(open_archive(data_dir(ctx).db_url), file)
+    click.echo(f"{result.articles} articles of {result.sites} sites imported from {file}")
+    ctx.invoke(reindex)
+
+
+@main.command()
+@click.argument("url")
+@click.option(
+    "--raw", is_flag=True, help="Print the archived HTTP response (head and bytes) from its WARC."
+)
+@click.pass_context
+def show(ctx: click.Context, url: str, raw: bool) -> None:
+    """Show the archived article at URL, or with --raw the bytes the portal sent.
+
+    --raw works for any fetched URL (robots.txt, listings, attachments), not
+    only articles; an unchanged re-fetch (a WARC revisit) shows the bytes of
+    the capture it repeats.
+    """
+    from archive.inspect import archived_response, find_article
+
+    directory = data_dir(ctx)
+    archive = open_archive(directory.db_url)
+    if raw:
+        stored = archived_response(archive, directory.warc_dir, url)
+        sys.stdout.buffer.write(stored.http_bytes)
+        sys.stdout.buffer.flush()
+        return
+    with archive.sessions() as session:
+        article = find_article(session, url)
+        click.secho(article.title or "(no title)", bold=True)
+        click.echo(f"{article.site_key} · {local_iso(article.published) or 'undated'}")
+        click.echo(f"author: {article.author or '-'}   category: {article.category or '-'}")
+        click.echo(f"url: {article.url}")
+        if article.duplicate_of_url:
+            click.echo(f"copy of: {article.duplicate_of_url}")
+        click.echo(f"versions: {len(article.versions)}   content hash: {article.content_hash}")
+        click.echo("")
+        click.echo(article.body)
+
+
+@main.command()
+@click.argument("url")
+@click.pass_context
+def history(ctx: click.Context, url: str) -> None:
+    """List the versions of the article at URL, with the date each was captured and a diff of
+    its text (title and body) against the version before."""
+    from archive.inspect import version_history
+
+    article, versions = version_history(open_archive(data_dir(ctx).db_url), url)
+    click.echo(f"{article.url}: {len(versions)} versions")
+    for version in versions:
+        click.secho(
+            f"version {version.number}  {local_iso(version.captured_at)}  {version.title}",
+            bold=True,
+        )
+        for line in version.diff:
+            click.echo(line)
+
+
+@main.command()
+@click.pass_context
+def verify(ctx: click.Context) -> None:
+    """Check that database, search index and WARC files agree.
+
+    Every article must be indexed with its current text, every index entry
+    must be an article, and every capture's WARC record must be readable with
+    the digest recorded for it. Prints each problem; exits 1 if there is any.
+    """
+    from archive.verify import verify_archive
+    from search.indexer import ArticleIndex
+
+    directory = data_dir(ctx)
+    indexed = ArticleIndex(directory.index_dir).indexed_hashes()
+    report = verify_archive(open_archive(directory.db_url), indexed, directory.warc_dir)
+    for problem in report.problems:
+        click.echo(str(problem))
+    summary = (
+        f"{report.articles} articles, {report.index_entries} index entries, "
+        f"{report.captures} WARC records checked"
+    )
+    if not report.ok:
+        fail(f"{len(report.problems)} problems in the archive ({summary})")
+    click.echo(f"archive consistent: {summary}")
+
+
+@main.command()
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file instead of standard output.",
+)
+@click.pass_context
+def cdx(ctx: click.Context, output: Path | None) -> None:
+    """Write a CDXJ index of the archive's WARC files (as pywb and OpenWayback read it).
+
+    One line per response or revisit record: SURT key, 14-digit timestamp, and
+    JSON with url, mime, status, digest, filename, offset and length.
+    """
+    from archive.warc import cdxj_lines
+
+    lines = cdxj_lines(data_dir(ctx).warc_dir)
+    if output is None:
+        for line in lines:
+            click.echo(line)
+        return
+    with output.open("w", encoding="utf-8") as handle:
+        count = sum(1 for line in lines if handle.write(line + "\n"))
+    click.echo(f"{count} records indexed in {output}", err=True)
 
 
 @main.command()

@@ -31,6 +31,8 @@ WRITER_LIMIT_MB = 128
 WRITER_PROCS = 1
 DEFAULT_LOCK_TIMEOUT = 10.0
 _LOCK_RETRY_DELAY = 0.25
+# The ``is_copy`` term of every document that copies another one.
+COPY_MARK = "1"
 
 
 class ArticleLike(Protocol):
@@ -56,6 +58,8 @@ class ArticleLike(Protocol):
     def category(self) -> str | None: ...
     @property
     def content_hash(self) -> str: ...
+    @property
+    def duplicate_of_url(self) -> str | None: ...
 
 
 class ArticleIndex:
@@ -92,14 +96,16 @@ class ArticleIndex:
             return sum(writer.delete_by_term("article_id", article_id) for article_id in ids)
 
     def rebuild(self, articles: Iterable[ArticleLike]) -> int:
-        """Replace the whole index with ``articles``; return how many were indexed.
+        """Replace the whole index with ``articles``, each given once; return how many were
+        indexed.
 
-        The old index stays visible to searches until the new one is committed,
-        and stays intact if this fails half-way.
+        The articles are streamed, not held: memory stays flat however large the
+        archive. The old index stays visible to searches until the new one is
+        committed, and stays intact if this fails half-way.
         """
         count = 0
         with self._writer(mergetype=CLEAR) as writer:
-            for article in _latest_per_id(articles).values():
+            for article in articles:
                 writer.add_document(**article_document(article))
                 count += 1
         return count
@@ -161,9 +167,24 @@ def open_index(index_dir: Path) -> Index:
 
 def _open_or_create(index_dir: Path) -> Index:
     if whoosh_index.exists_in(index_dir):
-        return whoosh_index.open_dir(index_dir)
+        return _with_current_fields(whoosh_index.open_dir(index_dir))
     index_dir.mkdir(parents=True, exist_ok=True)
     return whoosh_index.create_in(index_dir, article_schema())
+
+
+def _with_current_fields(index: Index) -> Index:
+    """The index, with the fields added since it was created (their documents lack them until
+    they are indexed again; ``reindex`` does all at once)."""
+    added = {
+        name: field for name, field in article_schema().items() if name not in index.schema.names()
+    }
+    if not added:
+        return index
+    writer = index.writer()
+    for name, field in added.items():
+        writer.add_field(name, field)
+    writer.commit()
+    return whoosh_index.open_dir(index.storage.folder)
 
 
 def _latest_per_id(articles: Iterable[ArticleLike]) -> dict[int, ArticleLike]:
@@ -191,6 +212,8 @@ def article_document(article: ArticleLike) -> dict[str, Any]:
         "author": article.author and nfc(article.author),
         "category": article.category and nfc(article.category),
         "published": article.published and to_naive_utc(article.published),
+        "original": article.duplicate_of_url,
+        "is_copy": article.duplicate_of_url and COPY_MARK,
     }
     document.update({name: value for name, value in optional.items() if value})
     return document

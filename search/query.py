@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from html import escape as html_escape
 from pathlib import Path
@@ -40,7 +40,7 @@ from whoosh.searching import Searcher
 from archive.dates import PORTAL_TZ, local_iso
 from search.analysis import fold, folded_analyzer
 from search.errors import EmptyQueryError, QueryError
-from search.indexer import open_index, to_naive_utc
+from search.indexer import COPY_MARK, open_index, to_naive_utc
 from search.schema import QUERY_FIELD_BOOSTS
 
 SnippetFormat = Literal["text", "html"]
@@ -71,11 +71,14 @@ class Hit:
     category: str | None
     score: float
     snippet: str
+    # URLs of the other copies of this article (republications), when copies are collapsed.
+    copies: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-serialisable fields; ``published`` as ISO 8601 with +07:00."""
         fields = asdict(self)
         fields["published"] = local_iso(self.published)
+        fields["copies"] = list(self.copies)
         return fields
 
 
@@ -100,9 +103,13 @@ def search(
     limit: int = 10,
     page: int = 1,
     snippet_format: SnippetFormat = "text",
+    all_copies: bool = False,
 ) -> SearchResults:
     """The ``page``-th ``limit`` best matches of ``query``, best first.
 
+    Copies of an article (``duplicate_of`` in the archive) are folded into the
+    hit of the original, which lists their URLs in ``copies``; ``all_copies``
+    shows every copy as a hit of its own instead.
     Dates are inclusive whole days in Asia/Ho_Chi_Minh time. Raises
     :class:`EmptyQueryError` or :class:`QueryError` for unusable queries and
     :class:`~search.errors.IndexNotFoundError` if there is no index.
@@ -112,12 +119,38 @@ def search(
         index_dir, query, site=site, date_from=date_from, date_to=date_to, author=author,
         category=category,
     )  # fmt: skip
+    mask = None if all_copies else wq.Term("is_copy", COPY_MARK)
     with index.searcher() as searcher:
-        results = searcher.search(parsed, filter=restriction, limit=page * limit)
+        results = searcher.search(parsed, filter=restriction, mask=mask, limit=page * limit)
         marked = highlight_terms(parsed, searcher.reader())
         page_hits = results[(page - 1) * limit : page * limit]
         hits = [_hit(hit, marked, snippet_format) for hit in page_hits]
+        if not all_copies:
+            hits = [replace(hit, copies=_copies_of(searcher, hit.url)) for hit in hits]
         return SearchResults(total=len(results), hits=hits)
+
+
+def matching_article_ids(
+    index_dir: Path,
+    query: str,
+    *,
+    site: str | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+) -> set[int]:
+    """Ids of every article (copies included) that ``query`` matches, for exports."""
+    index, parsed, restriction = _prepare(
+        index_dir, query, site=site, date_from=date_from, date_to=date_to
+    )
+    with index.searcher() as searcher:
+        results = searcher.search(parsed, filter=restriction, limit=None, scored=False)
+        column = searcher.reader().column_reader("article_id")
+        return {int(column[docnum]) for docnum in results.docs()}
+
+
+def _copies_of(searcher: Searcher, url: str) -> tuple[str, ...]:
+    copies = searcher.search(wq.Term("original", url), limit=None, scored=False)
+    return tuple(sorted(hit["url"] for hit in copies))
 
 
 def timeline(

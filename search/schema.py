@@ -58,4 +58,8 @@ def article_schema() -> Schema:
         published=DATETIME(stored=True, sortable=True),
         # A column, so verify/reindex can compare it with the database cheaply.
         content_hash=ID(stored=True, sortable=True),
+        # Copies of another article (RSS imports, republications) name its URL, so a
+        # search can show one hit per story and list the copies under it.
+        original=ID(stored=True),
+        is_copy=ID(),
     )

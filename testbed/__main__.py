@@ -43,6 +43,16 @@ def _port_base(text: str) -> int:
     return value
 
 
+def _revision(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"revisions start at 1, not {value}")
+    return value
+
+
 def _output_path(text: str) -> Path:
     path = Path(text)
     parent = path.parent
@@ -63,6 +73,12 @@ def _build_parser() -> _Parser:
     )
     serve.add_argument("--articles", type=_article_count, default=300, help="default 300")
     serve.add_argument("--seed", type=int, default=1, help="default 1")
+    serve.add_argument(
+        "--revision",
+        type=_revision,
+        default=1,
+        help="serve revision N: about 5%% of the articles edited per step after 1 (default 1)",
+    )
     serve.add_argument("--gold", type=_output_path, help="write the gold JSON Lines here")
     serve.add_argument("--sites-out", type=_output_path, help="write the sites TOML here")
     return parser
@@ -74,7 +90,11 @@ def _serve(args: argparse.Namespace) -> int:
         signal.signal(signum, lambda *_: stop.set())
     try:
         testbed = Testbed(
-            articles=args.articles, seed=args.seed, host=args.host, port_base=args.port_base
+            articles=args.articles,
+            seed=args.seed,
+            host=args.host,
+            port_base=args.port_base,
+            revision=args.revision,
         )
         testbed.start()
     except (ValueError, OSError) as exc:

@@ -51,6 +51,19 @@ class Article:
     path: str = ""
     # Some pages are served in NFD (combining marks) as a few real publishers do.
     nfd: bool = False
+    # A republished copy (an RSS import) names the id of the article it copies.
+    original: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    """A document attached to an article ("văn bản"), served as real bytes."""
+
+    path: str
+    name: str
+    media_type: str
+    # Old DOCs were typed in the TCVN3 (ABC) 8-bit encoding, not Unicode.
+    legacy: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,27 +8,31 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 from itertools import accumulate
 
-from . import content, pools
+from . import content, pools, revisions
+from .attachments import attachments_for, document_bytes
 from .families import FAMILIES, Family
-from .model import Article, Body, Category
+from .model import Article, Attachment, Body, Category
 from .sites import SEED_CATEGORY, SEED_SITE, SITES, TICKER_CATEGORY, site_def
 from .text import reader_text
 
 MIN_ARTICLES = 1
 MAX_ARTICLES = 50_000
 
-_FIRST_DAY = date(2017, 1, 1)
-_DAYS = (date(2025, 12, 31) - _FIRST_DAY).days + 1
+_FIRST_DAY, _LAST_DAY = date(2017, 1, 1), date(2025, 12, 31)
+_DAYS = (_LAST_DAY - _FIRST_DAY).days + 1
 # Office hours dominate, with the odd evening post, as on the real portals.
 _HOURS = (7, 7, 8, 8, 8, 9, 9, 9, 10, 10, 10, 11, 11, 13, 14, 14, 15, 15, 16, 16, 17, 20)
 # Publication times of the seed ticker's other headlines, newest first like the ticker.
 _TICKER_TIMES = ("2020-12-28 08:15", "2020-12-26 16:40", "2020-12-26 07:30", "2020-12-25 14:05")
 # Every twentieth article of this site is served in NFD (gold stays NFC).
 _NFD_SITE, _NFD_EVERY = "kyanh", 20
+# Sites that import other sites' articles through RSS, and the share of their articles that
+# are such copies; a copy of a copy is never made, so an article lives on at most 3 sites.
+_REPUBLISHERS, _REPUBLISHED_SHARE = frozenset({"nongthonmoi", "xacamhung"}), 0.25
 
 
 class Portal:
-    def __init__(self, articles: int = 300, seed: int = 1) -> None:
+    def __init__(self, articles: int = 300, seed: int = 1, revision: int = 1) -> None:
         if not MIN_ARTICLES <= articles <= MAX_ARTICLES:
             raise ValueError(f"articles must be between {MIN_ARTICLES} and {MAX_ARTICLES}")
         self.seed = seed
@@ -41,6 +45,24 @@ class Portal:
         for article in self.articles:
             article.path = self.families[article.site].assign_path(article, rng)
             self.by_path[article.site][article.path] = article
+        # After the paths: a CMS keeps an article's URL when its title is corrected.
+        self.revision = revision
+        self.edits = revisions.plan(self.articles, seed, revision)
+        for article_id, steps in self.edits.items():
+            self.articles[article_id].title = revisions.revised_title(
+                self.articles[article_id].title, steps
+            )
+        self.attachments: dict[int, list[Attachment]] = {}
+        self.by_attachment_path: dict[str, dict[str, tuple[Article, Attachment]]] = {
+            s.key: {} for s in SITES
+        }
+        for article in self.articles:
+            family = self.families[article.site]
+            if family.attachment_path is None:
+                continue
+            self.attachments[article.id] = attachments_for(article, family.attachment_path)
+            for attachment in self.attachments[article.id]:
+                self.by_attachment_path[article.site][attachment.path] = (article, attachment)
 
         ordered = sorted(self.articles, key=lambda a: (-a.published.timestamp(), a.id))
         self.site_articles: dict[str, list[Article]] = {s.key: [] for s in SITES}
@@ -53,11 +75,22 @@ class Portal:
         self.site_rank = {
             a.id: i for arts in self.site_articles.values() for i, a in enumerate(arts)
         }
-        self.body = lru_cache(maxsize=4096)(self._body)
+        self.body = lru_cache(maxsize=4096)(self._revised_body)
+
+    def _revised_body(self, article_id: int) -> Body:
+        return revisions.revised_body(self._body(article_id), self.edits.get(article_id, ()))
+
+    def edited_urls(self, step: int | None = None) -> list[str]:
+        """URLs of the articles revision ``step`` (default: the one served) edited."""
+        edited = revisions.edited_in(self.edits, step or self.revision)
+        return [self.article_url(self.articles[article_id]) for article_id in sorted(edited)]
 
     def _body(self, article_id: int) -> Body:
         if article_id == 0:
             return content.seed_article().body
+        original = self.articles[article_id].original
+        if original is not None:
+            return self.body(original)
         return content.generate_body(self.seed, self.articles[article_id])
 
     def url(self, site: str, path: str) -> str:
@@ -73,10 +106,27 @@ class Portal:
         picks = (arts[(start + k) % len(arts)] for k in range(1, min(count, len(arts) - 1) + 1))
         return list(picks)
 
-    def gold_record(self, article: Article) -> dict[str, str]:
+    def document(self, site: str, path: str) -> tuple[bytes, str] | None:
+        """The bytes and media type of an attachment served at ``path``, if any."""
+        found = self.by_attachment_path[site].get(path)
+        if found is None:
+            return None
+        article, attachment = found
+        return document_bytes(attachment, article, self.body(article.id)), attachment.media_type
+
+    def gold_record(self, article: Article) -> dict[str, object]:
         body = self.body(article.id)
         summary = reader_text(body.summary)
         lines = [summary, *(reader_text(block.text) for block in body.blocks)]
+        attachments = [
+            {"url": self.url(article.site, a.path), "name": a.name, "media_type": a.media_type}
+            for a in self.attachments.get(article.id, [])
+        ]
+        duplicate_of = (
+            {}
+            if article.original is None
+            else {"duplicate_of": self.article_url(self.articles[article.original])}
+        )
         return {
             "url": self.article_url(article),
             "site": article.site,
@@ -86,9 +136,17 @@ class Portal:
             "category": article.category.name,
             "summary": summary,
             "body": "\n".join(lines),
+            # Absent for text as first published (revision 1).
+            **self._revision_gold(article),
+            "attachments": attachments,
+            **duplicate_of,
         }
 
-    def iter_gold(self) -> Iterator[dict[str, str]]:
+    def _revision_gold(self, article: Article) -> dict[str, int]:
+        revision = revisions.revision_of(self.edits, article.id)
+        return {} if revision == revisions.FIRST_REVISION else {"revision": revision}
+
+    def iter_gold(self) -> Iterator[dict[str, object]]:
         for article in self.articles:
             yield self.gold_record(article)
 
@@ -148,6 +206,11 @@ def _generate(rng: random.Random, count: int) -> list[Article]:
         if site.key == _NFD_SITE:
             nfd = nfd_counter % _NFD_EVERY == 3
             nfd_counter += 1
+        if site.key in _REPUBLISHERS and rng.random() < _REPUBLISHED_SHARE:
+            copy = _republished_copy(rng, articles, len(articles), site.key, category, stamps)
+            if copy is not None:
+                articles.append(copy)
+                continue
         articles.append(
             Article(
                 len(articles),
@@ -160,6 +223,34 @@ def _generate(rng: random.Random, count: int) -> list[Article]:
             )
         )
     return articles
+
+
+def _republished_copy(
+    rng: random.Random,
+    articles: list[Article],
+    new_id: int,
+    site: str,
+    category: Category,
+    stamps: set[tuple[str, datetime]],
+) -> Article | None:
+    """A copy of an earlier original of another site, imported a few hours after it."""
+    copied_here = {a.original for a in articles if a.site == site}
+    originals = [
+        a for a in articles if a.original is None and a.site != site and a.id not in copied_here
+    ]
+    if not originals:
+        return None
+    original = rng.choice(originals)
+    delay = timedelta(hours=rng.randint(1, 48), minutes=rng.randrange(60))
+    published = original.published + delay
+    while (site, published) in stamps:
+        published += timedelta(minutes=1)
+    if published.date() > _LAST_DAY:
+        return None
+    stamps.add((site, published))
+    return Article(
+        new_id, site, category, original.title, published, original.author, original=original.id
+    )
 
 
 def _unique_title(rng: random.Random, topic: str, published: datetime, taken: set[str]) -> str:

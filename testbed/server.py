@@ -84,11 +84,12 @@ class Testbed:
         seed: int = 1,
         host: str = "127.0.0.1",
         port_base: int | None = None,
+        revision: int = 1,
     ) -> None:
         _check_loopback(host)
         self.host = host
         self.port_base = port_base
-        self.portal = Portal(articles=articles, seed=seed)
+        self.portal = Portal(articles=articles, seed=seed, revision=revision)
         self._servers: list[_SiteServer] = []
         self._threads: list[threading.Thread] = []
 
@@ -166,6 +167,12 @@ class Testbed:
         if not self.portal.base_urls:
             raise RuntimeError("the testbed is not started")
         return self.portal.iter_gold()
+
+    def edited_urls(self, step: int | None = None) -> list[str]:
+        """URLs of the articles that revision ``step`` (default: the one served) edited."""
+        if not self.portal.base_urls:
+            raise RuntimeError("the testbed is not started")
+        return self.portal.edited_urls(step)
 
     def gold(self) -> list[dict[str, str]]:
         return list(self.iter_gold())

@@ -56,6 +56,41 @@ SITES: tuple[SiteDef, ...] = (
             Category("The-duc-the-thao", "Thể dục thể thao", "thethao"),
         ),
     ),
+    SiteDef(
+        key="stnmt",
+        name="Sở Tài nguyên và Môi trường Hà Tĩnh",
+        family="liferay",
+        parent="hatinh",
+        weight=20,
+        categories=(
+            Category("tin-tuc-su-kien", "Tin tức sự kiện", "chung"),
+            Category("chuyen-doi-so", "Chuyển đổi số", "so"),
+            Category("van-ban-chi-dao", "Văn bản chỉ đạo", "vanban"),
+        ),
+    ),
+    SiteDef(
+        key="nongthonmoi",
+        name="Văn phòng Điều phối Nông thôn mới tỉnh Hà Tĩnh",
+        family="nukeviet",
+        parent="hatinh",
+        weight=15,
+        categories=(
+            Category("Tin-trong-tinh", "Tin trong tỉnh", "nongthon"),
+            Category("Khoa-hoc-cong-nghe", "Khoa học công nghệ", "so"),
+            Category("Van-ban", "Văn bản", "vanban"),
+        ),
+    ),
+    SiteDef(
+        key="xacamhung",
+        name="UBND xã Cẩm Hưng",
+        family="nukeviet",
+        parent="hatinh",
+        weight=10,
+        categories=(
+            Category("Tin-tuc", "Tin tức", "chung"),
+            Category("Tin-tinh", "Tin tỉnh", "nongthon"),
+        ),
+    ),
 )
 
 SEED_SITE = "stttt"

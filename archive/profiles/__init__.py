@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from lxml.html import HtmlElement
 
-from archive.profiles import generic, portalfolder, tandan
+from archive.profiles import generic, liferay, nukeviet, portalfolder, tandan
 from archive.profiles.base import Profile
 from archive.text import parse_html
 
@@ -52,6 +52,9 @@ class Family:
     def shows_markup(self, tree: HtmlElement) -> bool:
         return any(version.shows_markup(tree) for version in self.versions)
 
+    def shows_site_markup(self, tree: HtmlElement) -> bool:
+        return any(version.shows_site_markup(tree) for version in self.versions)
+
     def owns_article_url(self, url: str) -> bool:
         return any(version.owns_article_url(url) for version in self.versions)
 
@@ -59,6 +62,8 @@ class Family:
 FAMILIES: dict[str, Family] = {
     "portalfolder": Family("portalfolder", portalfolder.VERSIONS),
     "tandan": Family("tandan", tandan.VERSIONS),
+    "liferay": Family("liferay", liferay.VERSIONS),
+    "nukeviet": Family("nukeviet", nukeviet.VERSIONS),
     "generic": Family("generic", generic.VERSIONS),
 }
 
@@ -87,13 +92,13 @@ def detect_family(html_tree_or_text: HtmlElement | str | bytes, url: str) -> str
         else parse_html(html_tree_or_text)
     )
     # Markup is the stronger evidence: a page can sit at any URL (redirects, mirrors).
-    for name, family in FAMILIES.items():
-        if tree is not None and family.shows_markup(tree):
-            return name
-    for name, family in FAMILIES.items():
-        if family.owns_article_url(url):
-            return name
-    return None
+    # Article markup comes first, since a page may link to sub-sites of other families.
+    if tree is not None:
+        for shows in (Family.shows_markup, Family.shows_site_markup):
+            found = next((name for name, family in FAMILIES.items() if shows(family, tree)), None)
+            if found:
+                return found
+    return next((name for name, family in FAMILIES.items() if family.owns_article_url(url)), None)
 
 
 def resolve_profile(tree: HtmlElement, url: str, profile: Profile | str | None) -> Profile:

@@ -41,7 +41,14 @@ from archive.profiles.records import (
     ExtractedArticle,
     ImageRef,
 )
-from archive.profiles.signoff import SIGNOFF_MAX_CHARS, author_from_signoff, is_set_apart
+from archive.profiles.signoff import (
+    SIGNOFF_MAX_CHARS,
+    author_from_signoff,
+    is_furniture,
+    is_set_apart,
+    is_source_line,
+    source_from_line,
+)
 from archive.text import block_lines, clean_line, inline_text
 
 # Pages no crawler should follow on any portal: accounts, search, print views,
@@ -51,8 +58,9 @@ COMMON_SKIPS = re.compile(
     r"|lich-tiep-cong-dan",
     re.IGNORECASE,
 )
-ATTACHMENT_PATH = re.compile(r"\.(?:pdf|docx?|xlsx?|pptx?|odt|ods|rtf|zip|rar|7z)$", re.IGNORECASE)
-HOME_LABELS = frozenset({"trang chủ", "home", "trang chu"})
+DOCUMENT_EXTENSION = r"\.(?:pdf|docx?|xlsx?|pptx?|odt|ods|rtf|zip|rar|7z)"
+ATTACHMENT_PATH = re.compile(f"{DOCUMENT_EXTENSION}$", re.IGNORECASE)
+HOME_LABELS = frozenset({"trang chủ", "home", "trang chu", "trang nhất"})
 # A caption follows its image in a figure, in the next table row, or as an
 # italic paragraph right after the image's paragraph.
 ANY_CAPTION = (
@@ -74,6 +82,7 @@ class Content:
 
     lines: list[str]
     author: str | None = None
+    source: str | None = None
     images: list[ImageRef] = field(default_factory=list)
     attachments: list[AttachmentRef] = field(default_factory=list)
 
@@ -90,6 +99,8 @@ class Profile:
 
     # Page selectors: absolute XPath, except where noted.
     marker: ClassVar[str | None] = None  # matches only on pages of this family/version
+    # Matches on every page of the family, listings and home included (generator meta, theme).
+    site_marker: ClassVar[str | None] = None
     title_xpath: ClassVar[str | None] = None
     date_xpath: ClassVar[str | None] = None
     summary_xpath: ClassVar[str | None] = None
@@ -97,6 +108,10 @@ class Profile:
     breadcrumb_links_xpath: ClassVar[str | None] = None
     noise_xpaths: ClassVar[tuple[str, ...]] = ()  # relative to the body container
     caption_xpath: ClassVar[str] = ANY_CAPTION  # relative to an <img>
+    # Where the family puts what the body container does not hold.
+    author_xpath: ClassVar[str | None] = None  # a labelled line, "Tác giả: …"
+    source_xpath: ClassVar[str | None] = None  # a labelled line, "Nguồn: …"
+    attachments_xpath: ClassVar[str | None] = None  # document links, whatever their URL
 
     def __init_subclass__(cls, **kwargs: object) -> None:
         super().__init_subclass__(**kwargs)
@@ -134,8 +149,17 @@ class Profile:
 
     @classmethod
     def shows_markup(cls, tree: HtmlElement) -> bool:
-        """Whether the page carries this version's own markup (detects the family)."""
+        """Whether the page carries this version's article markup (detects the family)."""
         return cls.marker is not None and bool(tree.xpath(cls.marker))
+
+    @classmethod
+    def shows_site_markup(cls, tree: HtmlElement) -> bool:
+        """Whether the page carries the family's site-wide markup (detects it from any page)."""
+        return cls.site_marker is not None and bool(tree.xpath(cls.site_marker))
+
+    def is_article_page(self, tree: HtmlElement, url: str) -> bool:
+        """Whether a page at an article URL is an article; a family's URL rules are trusted."""
+        return True
 
     @classmethod
     def owns_article_url(cls, url: str) -> bool:
@@ -155,11 +179,14 @@ class Profile:
             body="\n".join(_summary_first(summary, content.lines)),
             published=published,
             updated=updated,
-            author=content.author,
+            author=content.author or self.author(tree),
+            source=self.source(tree) or content.source,
             category=self.category(tree),
             language=self.language(tree),
             images=content.images,
-            attachments=content.attachments,
+            attachments=_unique_attachments(
+                [*content.attachments, *self.listed_attachments(tree, url)]
+            ),
             profile=self.name,
         )
         article.missing = [name for name in REQUIRED_FIELDS if not getattr(article, name)]
@@ -174,6 +201,16 @@ class Profile:
 
     def summary(self, tree: HtmlElement, body_lines: list[str]) -> str | None:
         return _first_text(tree, self.summary_xpath)
+
+    def author(self, tree: HtmlElement) -> str | None:
+        """The author named by a line outside the body, when the body has no sign-off."""
+        lines = (inline_text(element) for element in tree.xpath(self.author_xpath or "/.."))
+        return next(filter(None, (author_from_signoff(line, styled=True) for line in lines)), None)
+
+    def source(self, tree: HtmlElement) -> str | None:
+        """The source named by a labelled line outside the body."""
+        lines = (inline_text(element) for element in tree.xpath(self.source_xpath or "/.."))
+        return next(filter(None, map(source_from_line, lines)), None)
 
     def category(self, tree: HtmlElement) -> str | None:
         if self.breadcrumb_links_xpath is None:
@@ -192,10 +229,12 @@ class Profile:
         container = self.body_container(tree)
         if container is None:
             return self.page_content(tree, url)
-        lines, author = split_signoff(block_lines(container), container)
+        laid_out = block_lines(container)
+        lines, author = split_signoff(laid_out, container)
         return Content(
             lines=lines,
             author=author,
+            source=trailing_source(laid_out),
             images=self.images(container, url),
             attachments=self.attachments(container, url),
         )
@@ -209,8 +248,9 @@ class Profile:
         lines = [
             line for line in main_text_lines(tree, url) if line != title and not is_dateline(line)
         ]
+        source = trailing_source(lines)
         lines, author = split_signoff(lines, tree)
-        return Content(lines, author)
+        return Content(lines, author, source)
 
     def body_container(self, tree: HtmlElement) -> HtmlElement | None:
         """A copy of the body element without its noise blocks, or ``None``."""
@@ -230,13 +270,40 @@ class Profile:
         ]
 
     def attachments(self, container: HtmlElement, url: str) -> list[AttachmentRef]:
-        found: list[AttachmentRef] = []
-        for link in container.xpath(".//a[@href]"):
-            href = urljoin(url, link.get("href").strip())
-            if ATTACHMENT_PATH.search(urlsplit(href).path):
-                media_type, _ = mimetypes.guess_type(urlsplit(href).path)
-                found.append(AttachmentRef(href, inline_text(link) or None, media_type))
-        return found
+        """Links in the body whose URL names a document file."""
+        links = container.xpath(".//a[@href]")
+        return [
+            attachment_ref(link, url)
+            for link in links
+            if ATTACHMENT_PATH.search(urlsplit(urljoin(url, link.get("href"))).path)
+        ]
+
+    def listed_attachments(self, tree: HtmlElement, url: str) -> list[AttachmentRef]:
+        """The family's document list, whose links need not end in a file extension."""
+        links = tree.xpath(self.attachments_xpath) if self.attachments_xpath else []
+        return [attachment_ref(link, url) for link in links]
+
+
+def attachment_ref(link: HtmlElement, page_url: str) -> AttachmentRef:
+    href = urljoin(page_url, link.get("href").strip())
+    return AttachmentRef(href, inline_text(link) or None, media_type_of(href))
+
+
+def media_type_of(url: str) -> str | None:
+    """The media type the file name says; Liferay puts it mid-path (``/x.pdf/<uuid>``)."""
+    for segment in reversed(urlsplit(url).path.split("/")):
+        media_type, _ = mimetypes.guess_type(segment)
+        if media_type:
+            return media_type
+    return None
+
+
+def _unique_attachments(found: list[AttachmentRef]) -> list[AttachmentRef]:
+    """The first reference to each URL (a document linked in the body and in the list)."""
+    first: dict[str, AttachmentRef] = {}
+    for attachment in found:
+        first.setdefault(attachment.url, attachment)
+    return list(first.values())
 
 
 def dates_in(text: str) -> tuple[datetime | None, datetime | None]:
@@ -256,13 +323,26 @@ def split_signoff(
     """Body lines without the closing sign-off, and the author it names.
 
     ``scope`` is the markup the lines come from: a sign-off set apart there
-    (right-aligned or bold) may be a bare name, otherwise it needs a label or initials.
+    (right-aligned or bold) may be a bare name, otherwise it needs a label or
+    initials. Trailing furniture (tags, view counts) goes first; a source line
+    ("Nguồn: …") right after the sign-off goes with it.
     """
-    if not lines:
-        return lines, None
-    styled = scope is not None and _is_set_apart_line(scope, lines[-1])
-    author = author_from_signoff(lines[-1], styled=styled)
-    return (lines[:-1], author) if author else (lines, None)
+    lines = list(lines)
+    while lines and is_furniture(lines[-1]):
+        lines.pop()
+    for end in (len(lines), len(lines) - 1):
+        if end < 1 or (end < len(lines) and not is_source_line(lines[end])):
+            continue
+        styled = scope is not None and _is_set_apart_line(scope, lines[end - 1])
+        author = author_from_signoff(lines[end - 1], styled=styled)
+        if author:
+            return lines[: end - 1], author
+    return lines, None
+
+
+def trailing_source(lines: list[str]) -> str | None:
+    """The source credited by one of the last lines (a sign-off may come after it)."""
+    return next(filter(None, map(source_from_line, reversed(lines[-3:]))), None)
 
 
 def document_title(tree: HtmlElement) -> str | None:

@@ -38,10 +38,15 @@ CHROME_MARKERS = (
     "menu",
     "sidebar",
 )
-_CHROME = etree.XPath(
-    "//*[self::div or self::ul or self::section or self::aside or self::nav or self::form]"
+# A block whose class or id names it as chrome (an XPath step without its axis).
+CHROME_BLOCK = (
+    "*[self::div or self::ul or self::section or self::aside or self::nav or self::form]"
     f"[{class_or_id_contains(*CHROME_MARKERS)}]"
 )
+_CHROME = etree.XPath(f"//{CHROME_BLOCK}")
+
+
+_CAPTIONED_FIGURES = etree.XPath("//figure[figcaption]")
 
 
 def main_text_lines(tree: HtmlElement, url: str) -> list[str]:
@@ -51,6 +56,8 @@ def main_text_lines(tree: HtmlElement, url: str) -> list[str]:
         # A wrapper that holds the headline holds the article too.
         if element.getparent() is not None and not element.xpath(".//h1"):
             element.drop_tree()
+    for figure in _CAPTIONED_FIGURES(pruned):
+        _caption_as_paragraph(figure)
     text = trafilatura.extract(
         pruned,
         url=url,
@@ -64,3 +71,12 @@ def main_text_lines(tree: HtmlElement, url: str) -> list[str]:
         output_format="txt",
     )
     return normalize_text(text or "").splitlines()
+
+
+def _caption_as_paragraph(figure: HtmlElement) -> None:
+    """trafilatura drops a figure's caption with its image; the caption is article text."""
+    caption = figure.find("figcaption")
+    paragraph = etree.Element("p")
+    paragraph.text = caption.text_content()
+    paragraph.tail = figure.tail
+    figure.getparent().replace(figure, paragraph)

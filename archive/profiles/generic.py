@@ -16,7 +16,8 @@ from urllib.parse import urlsplit
 from lxml.html import HtmlElement
 
 from archive.dates import find_dates
-from archive.profiles.base import Profile, dates_in, document_title
+from archive.profiles.base import DOCUMENT_EXTENSION, Profile, dates_in, document_title
+from archive.profiles.boilerplate import CHROME_BLOCK
 from archive.profiles.xpath import class_or_id_contains
 from archive.text import clean_line, inline_text
 
@@ -31,8 +32,9 @@ UPDATED_META = (
 )
 DATE_MARKED = f"[{class_or_id_contains('date', 'time', 'ngay', 'publish')}]"
 SUMMARY_ELEMENTS = (
-    f"//*[{class_or_id_contains('sapo', 'summary', 'lead', 'hometext', 'description')}]"
+    f"//*[{class_or_id_contains('sapo', 'summary', 'lead', 'hometext', 'description')}][not(.//a)]"
 )
+MIN_SAPO_CHARS = 40
 SUMMARY_META = "//meta[@property='og:description' or @name='description']/@content"
 BREADCRUMB_LINKS = f"//*[{class_or_id_contains('breadcrumb')}]//a"
 # A date line near the headline is short ("Đăng ngày 25/12/2020 09:04 | Lượt xem: 12");
@@ -51,6 +53,14 @@ _ARTICLE_SEGMENT = re.compile(
 # Files (images, styles, documents) are neither articles nor listings.
 _RESOURCE = re.compile(r"\.(?!(?:html?|aspx?|php|jsp)$)[a-z0-9]{1,5}$", re.IGNORECASE)
 _ARTICLE_HINTS = re.compile(r"/-/view_content/\d+|/chi-tiet[^/]*/[^/]+$", re.IGNORECASE)
+# Tag, topic and author pages list articles that the sections list too.
+_INDEX_PAGES = re.compile(r"/(?:tag|tags|topic|author|tac-gia)/", re.IGNORECASE)
+# Documents in a Liferay library end in a uuid, their file name one segment earlier.
+_DOCUMENT = re.compile(rf"/documents/\d+/|{DOCUMENT_EXTENSION}(?:/|$)", re.IGNORECASE)
+# A listing shows a short date stamp per item; an article shows one, its own.
+_STAMPS = f"//body//text()[string-length(normalize-space()) <= 60][not(ancestor::{CHROME_BLOCK})]"
+MAX_ARTICLE_STAMPS = 2
+MIN_ARTICLE_CHARS = 200
 
 
 class GenericProfile(Profile):
@@ -65,12 +75,28 @@ class GenericProfile(Profile):
         last_segment = parts.path.rstrip("/").rsplit("/", 1)[-1]
         return bool(_ARTICLE_HINTS.search(parts.path) or _ARTICLE_SEGMENT.match(last_segment))
 
+    def is_skipped_url(self, url: str) -> bool:
+        return super().is_skipped_url(url) or bool(_INDEX_PAGES.search(urlsplit(url).path))
+
     def is_listing_url(self, url: str) -> bool:
         # Without the CMS's rules, every page that is not an article may lead to articles.
+        path = urlsplit(url).path
         return not (
             self.is_skipped_url(url)
             or self.is_article_url(url)
-            or _RESOURCE.search(urlsplit(url).path)
+            or _RESOURCE.search(path)
+            or _DOCUMENT.search(path)
+        )
+
+    def is_article_page(self, tree: HtmlElement, url: str) -> bool:
+        """A headline, its date, a body of some length and no column of date stamps."""
+        stamps = sum(1 for text in tree.xpath(_STAMPS) if next(find_dates(text), None))
+        paragraphs = sum(len(clean_line(p.text_content())) for p in tree.xpath("//body//p"))
+        return (
+            bool(self.title(tree))
+            and self.dates(tree)[0] is not None
+            and stamps <= MAX_ARTICLE_STAMPS
+            and paragraphs >= MIN_ARTICLE_CHARS
         )
 
     def title(self, tree: HtmlElement) -> str | None:
@@ -88,10 +114,12 @@ class GenericProfile(Profile):
         return meta_published or published, meta_updated or updated
 
     def summary(self, tree: HtmlElement, body_lines: list[str]) -> str | None:
-        candidates = [inline_text(element) for element in tree.xpath(SUMMARY_ELEMENTS)]
-        candidates += [clean_line(value) for value in tree.xpath(SUMMARY_META)]
+        marked = [inline_text(element) for element in tree.xpath(SUMMARY_ELEMENTS)]
+        described = [clean_line(value) for value in tree.xpath(SUMMARY_META)]
         lines = set(body_lines)
-        return next((text for text in candidates if text and text in lines), None)
+        repeated = next((text for text in marked + described if text and text in lines), None)
+        # A sapo in an element of its own that the main text left out is still the sapo.
+        return repeated or next((text for text in marked if len(text) >= MIN_SAPO_CHARS), None)
 
 
 def _first_date(values: list[str]) -> datetime | None:

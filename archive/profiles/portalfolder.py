@@ -25,6 +25,8 @@ class PortalFolderV1(Profile):
     skipped_path = re.compile(r"/portal/search\b", re.IGNORECASE)
 
     marker = f"//div[{has_class('news_detail')}]"
+    # Root-relative: other sub-sites link here with absolute URLs.
+    site_marker = "//a[starts-with(@href, '/')][contains(@href, '/portal/folder/')]"
     title_xpath = f"//div[{has_class('news_detail')}]//h1[{has_class('news_title')}]"
     date_xpath = f"//div[{has_class('news_detail')}]//*[{has_class('news_time')}]"
     body_xpath = f"//div[{has_class('news_content')}]"

@@ -39,5 +39,7 @@ class ExtractedArticle:
     language: str
     images: list[ImageRef] = field(default_factory=list)
     attachments: list[AttachmentRef] = field(default_factory=list)
+    # The outlet or document the article credits ("Nguồn: Báo Hà Tĩnh").
+    source: str | None = None
     profile: str = "generic"
     missing: list[str] = field(default_factory=list)

@@ -20,6 +20,14 @@ _SIGNOFF_LABEL = re.compile(
     re.IGNORECASE,
 )
 _SOURCE_LABEL = re.compile(r"^\(?\s*(?:nguồn|theo)\b", re.IGNORECASE)
+# Page furniture that trails an article when no container isolates it: tags, view
+# counters, print and share links, the "Chi tiết" link of an RSS import.
+_FURNITURE = re.compile(
+    r"^(?:từ\s*khóa|tags?|lượt\s*(?:xem|đọc|truy\s*cập)|chia\s*sẻ|in\s*bài(?:\s*viết)?"
+    r"|chi\s*tiết|bình\s*luận)\b",
+    re.IGNORECASE,
+)
+_FURNITURE_MAX_CHARS = 80
 # "H.A", "N.N", "KY", "T.M.Đ": initials, optionally dotted.
 _INITIALS = re.compile(r"^(?:[A-ZĐ]\.?){1,4}$")
 _MAX_WORDS = 6
@@ -45,6 +53,23 @@ def author_from_signoff(line: str, *, styled: bool = False) -> str | None:
     if _is_name_like(name) and (label or styled or is_initials):
         return name
     return None
+
+
+def is_source_line(line: str) -> bool:
+    return bool(_SOURCE_LABEL.match(clean_line(line)))
+
+
+def source_from_line(line: str) -> str | None:
+    """The outlet or document a "Nguồn: …" / "Theo …" line names, or ``None``."""
+    line = clean_line(line)
+    label = _SOURCE_LABEL.match(line)
+    if not label:
+        return None
+    return line[label.end() :].lstrip(" :").rstrip(")").strip() or None
+
+
+def is_furniture(line: str) -> bool:
+    return len(line) <= _FURNITURE_MAX_CHARS and bool(_FURNITURE.match(clean_line(line)))
 
 
 def is_set_apart(element: etree._Element) -> bool:

@@ -24,6 +24,7 @@ class TandanV1(Profile):
     skipped_path = re.compile(r"/home-new/", re.IGNORECASE)
 
     marker = f"//*[{has_class('tandan-p-article-news-title')}]"
+    site_marker = "//table[contains(@class, 's4-wpTopTable')] | //*[contains(@class, 'tandan-')]"
     title_xpath = f"//h1[{has_class('tandan-p-article-news-title')}]"
     date_xpath = f"//*[{has_class('tandan-span-date-publish')}]"
     summary_xpath = f"//*[{has_class('tandan-p-article-news-summary')}]"

@@ -1,26 +1,40 @@
-"""The portal spider: start pages → listings (with pagination) → article pages."""
+"""The portal spider: start pages, sitemaps and feeds → listings (with pagination) → articles."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+import re
+from collections.abc import AsyncIterator, Iterable, Iterator
 from pathlib import Path
 from typing import Any, Self
+from urllib.parse import urljoin
 
 import scrapy
+from lxml.html import HtmlElement
 from scrapy.crawler import Crawler
 from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
 
 from archive.profiles import get_profile
 from archive.sites import SiteConfig, load_sites, select_sites
+from archive.text import parse_html
+from archive.urls import canonical_url
+from crawler import discovery
 from crawler.items import ArticlePage
+
+_SESSION_ID = re.compile(r";jsessionid=[^/?#]*", re.IGNORECASE)
+# Set by `portal-archive crawl --no-profiles`: every site is read with the generic profile.
+NO_PROFILES_SETTING = "PORTAL_NO_PROFILES"
 
 
 class PortalSpider(scrapy.Spider):
     """Crawls one site of the sites config: ``scrapy crawl portal -a site=KEY [-a config=FILE]``.
 
     The site's profile says which links are listings and articles; scope
-    (the site's host and port) is enforced by ``SiteScopeMiddleware``.
+    (the site's host and port) is enforced by ``SiteScopeMiddleware``. Besides
+    the start pages, the sitemaps named in robots.txt and every RSS feed a page
+    advertises are read for article links. A page at an article URL is stored
+    unless it names another page as its canonical (a print or save view), or,
+    for the generic profile, unless it does not read like an article.
     """
 
     name = "portal"
@@ -34,30 +48,90 @@ class PortalSpider(scrapy.Spider):
         if not site_key:
             raise ValueError("the portal spider needs a site: -a site=KEY")
         [spider.site_config] = select_sites(load_sites(config_path), (site_key,))
-        spider.profile = get_profile(spider.site_config.family)
+        no_profiles = crawler.settings.getbool(NO_PROFILES_SETTING)
+        spider.profile = get_profile("generic" if no_profiles else spider.site_config.family)
         spider.link_extractor = LinkExtractor(unique=True)
         return spider
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
+        yield scrapy.Request(
+            urljoin(self.site_config.base_url, "/robots.txt"), callback=self.parse_robots
+        )
         for url in self.site_config.start_urls:
             yield scrapy.Request(url, callback=self.parse)
+
+    # ----- discovery -----------------------------------------------------------------
+
+    def parse_robots(self, response: Response) -> Iterator[scrapy.Request]:
+        for url in discovery.sitemaps_in_robots(response.body, response.url):
+            yield scrapy.Request(url, callback=self.parse_sitemap)
+
+    def parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
+        pages, sitemaps = discovery.sitemap_entries(response.body)
+        for url in sitemaps:
+            yield scrapy.Request(url, callback=self.parse_sitemap)
+        yield from self._follow_all(pages)
+
+    def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
+        yield from self._follow_all(discovery.feed_item_links(response.body, response.url))
+
+    # ----- pages ---------------------------------------------------------------------
 
     def parse(self, response: Response, **kwargs: Any) -> Iterator[ArticlePage | scrapy.Request]:
         if not isinstance(response, TextResponse):
             return
+        if discovery.is_feed_type(response.headers.get("Content-Type", b"").decode("latin-1")):
+            yield from self.parse_feed(response)
+            return
+        tree = parse_html(response.body)
+        if tree is None:
+            return
         if self.profile.is_article_url(response.url):
+            yield from self._article(response, tree)
+        yield from self._follow_all(discovery.feed_links_in_page(tree, response.url))
+        yield from self._follow_all(
+            link.url for link in self.link_extractor.extract_links(response)
+        )
+
+    def _article(
+        self, response: TextResponse, tree: HtmlElement
+    ) -> Iterator[ArticlePage | scrapy.Request]:
+        canonical = _canonical_link(tree, response.url)
+        if canonical and canonical_url(canonical) != canonical_url(response.url):
+            # A copy of another page (print or save view): the original is the article.
+            yield from self._follow_all([canonical])
+            return
+        if self.profile.is_article_page(tree, response.url):
             yield ArticlePage(
                 url=response.url,
                 site_key=self.site_config.key,
                 html=response.text,
                 capture_id=response.meta.get("capture_id"),
             )
-        for link in self.link_extractor.extract_links(response):
-            if self._worth_following(link.url):
-                yield response.follow(link.url, callback=self.parse)
+
+    def _follow_all(self, urls: Iterable[str]) -> Iterator[scrapy.Request]:
+        for url in map(_without_session, urls):
+            if discovery.is_feed_url(url):
+                yield scrapy.Request(url, callback=self.parse_feed)
+            elif self._worth_following(url):
+                yield scrapy.Request(url, callback=self.parse)
 
     def _worth_following(self, url: str) -> bool:
         profile = self.profile
         if profile.is_skipped_url(url):
             return False
         return profile.is_article_url(url) or profile.is_listing_url(url)
+
+
+def _without_session(url: str) -> str:
+    """The URL without a ``;jsessionid=``, which would make every visit's links new ones.
+
+    Nothing else is dropped: Liferay's ``p_p_*`` parameters look like noise but
+    route the pager's parameters to their portlet.
+    """
+    return _SESSION_ID.sub("", url)
+
+
+def _canonical_link(tree: HtmlElement, page_url: str) -> str | None:
+    hrefs = tree.xpath("//head/link[@rel='canonical']/@href")
+    return urljoin(page_url, hrefs[0].strip()) if hrefs and hrefs[0].strip() else None

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from .base import Family, Response
+from .liferay import Liferay
+from .nukeviet import NukeViet
 from .portalfolder import PortalFolder
 from .tandan import Tandan
 
-FAMILIES: dict[str, type[Family]] = {f.name: f for f in (PortalFolder, Tandan)}
+FAMILIES: dict[str, type[Family]] = {f.name: f for f in (PortalFolder, Tandan, Liferay, NukeViet)}
 
-__all__ = ["FAMILIES", "Family", "PortalFolder", "Response", "Tandan"]
+__all__ = ["FAMILIES", "Family", "Liferay", "NukeViet", "PortalFolder", "Response", "Tandan"]

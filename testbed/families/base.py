@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 import unicodedata
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from html import escape
@@ -76,6 +77,8 @@ class Family:
     start_path: str
     # Linked from every page and disallowed in robots.txt, so only robots.txt keeps it out.
     search_path: str
+    # Where the family uploads an article's documents; None: its pages carry no attachments.
+    attachment_path: Callable[[Article, str], str] | None = None
 
     def __init__(self, portal: Portal, site: SiteDef) -> None:
         self.portal = portal
@@ -90,12 +93,19 @@ class Family:
     def handle(self, path: str, query: Query) -> Response:
         if path == "/robots.txt":
             return Response(200, self.robots().encode(), "text/plain; charset=utf-8")
-        if path == "/":
+        if path == "/" and self.start_path != "/":
             return self.redirect(self.start_path)
+        document = self.portal.document(self.site.key, path)
+        if document is not None:
+            return Response(200, *document)
         return self.route(path, query) or self.not_found()
 
     def robots(self) -> str:
         return f"User-agent: *\nDisallow: /admin/\nDisallow: {self.search_path}\n"
+
+    def attachment_links(self, article: Article) -> list[tuple[str, str]]:
+        """(path, link text) of the article's documents."""
+        return [(a.path, a.name) for a in self.portal.attachments.get(article.id, [])]
 
     def redirect(self, path: str) -> Response:
         page = f'<html><body><a href="{escape(path)}">Moved</a></body></html>'
@@ -124,3 +134,33 @@ class Family:
     @staticmethod
     def shown(article: Article, text: str) -> str:
         return unicodedata.normalize("NFD", text) if article.nfd else text
+
+
+RssItem = tuple[str, str, str, str]  # title, absolute link, RFC-822 date, description
+
+
+def rss_feed(title: str, link: str, items: list[RssItem]) -> Response:
+    entries = "".join(
+        f"<item><title>{escape(item_title)}</title><link>{escape(item_link)}</link>"
+        f'<guid isPermaLink="true">{escape(item_link)}</guid><pubDate>{date}</pubDate>'
+        f"<description>{escape(description)}</description></item>"
+        for item_title, item_link, date, description in items
+    )
+    feed = (
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
+        f"<title>{escape(title)}</title><link>{escape(link)}</link>"
+        f"<language>vi</language>{entries}</channel></rss>"
+    )
+    return Response(200, feed.encode("utf-8"), "application/rss+xml; charset=utf-8")
+
+
+def sitemap(urls: list[tuple[str, datetime]]) -> Response:
+    entries = "".join(
+        f"<url><loc>{escape(url)}</loc><lastmod>{moment.isoformat()}</lastmod></url>"
+        for url, moment in urls
+    )
+    document = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{entries}</urlset>'
+    )
+    return Response(200, document.encode("utf-8"), "application/xml; charset=utf-8")

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from archive.extract import AttachmentRef, ImageRef, extract_article, parse_html
+from archive.legacy import decode_document, detect_legacy
 from archive.profiles import (
     FAMILIES,
     Family,
@@ -78,10 +79,13 @@ def page(content: str, *, head: str = "", lang: str = "vi") -> str:
 # ----- every fixture, every field --------------------------------------------------------
 
 
-def test_there_are_fixtures_for_both_families() -> None:
+def test_there_are_fixtures_for_every_family() -> None:
     families = Counter(fixture.family for fixture in ALL_FIXTURES)
     assert families["portalfolder"] >= 3 and families["tandan"] >= 2
-    assert any(fixture.name == "stttt-seed" for fixture in ALL_FIXTURES)
+    assert families["liferay"] >= 2 and families["nukeviet"] >= 3
+    assert set(families) == set(FAMILIES) - {"generic"}
+    names = {fixture.name for fixture in ALL_FIXTURES}
+    assert {"stttt-seed", "kyanh-nfd", "xacamhung-republished", "nongthonmoi-legacy-doc"} <= names
 
 
 @by_id
@@ -89,7 +93,7 @@ def test_there_are_fixtures_for_both_families() -> None:
 def test_profile_reproduces_the_gold(fixture: Fixture, profile: str | None) -> None:
     article = extract_article(fixture.html, fixture.url, fixture.family if profile else None)
 
-    assert article.profile == f"{fixture.family}.V1"
+    assert article.profile == get_profile(fixture.family).name
     for name in COMPARED_FIELDS:
         assert getattr(article, name) == fixture.gold[name], name
     assert article.published == datetime.fromisoformat(fixture.gold["published"])
@@ -98,6 +102,39 @@ def test_profile_reproduces_the_gold(fixture: Fixture, profile: str | None) -> N
     assert article.language == "vi"
     assert article.missing == []
     assert article.url == fixture.url
+
+
+@by_id
+def test_attachments_are_the_gold_documents(fixture: Fixture) -> None:
+    article = extract_article(fixture.html, fixture.url)
+    found = [
+        {"url": a.url, "name": a.name, "media_type": a.media_type} for a in article.attachments
+    ]
+    assert found == fixture.gold["attachments"]
+
+
+def test_legacy_tcvn3_document_reads_as_unicode() -> None:
+    fixture = next(f for f in ALL_FIXTURES if f.name == "nongthonmoi-legacy-doc")
+    files = FIXTURES / fixture.family / f"{fixture.name}.files"
+    legacy = [
+        path for path in files.glob("*.doc") if detect_legacy(path.read_bytes().decode("latin-1"))
+    ]
+    assert legacy, "the fixture has a TCVN3 document"
+    text = decode_document(legacy[0].read_bytes())
+    assert fixture.gold["title"] in text.splitlines()
+    assert fixture.gold["summary"] in text.splitlines()
+
+
+def test_republished_copy_keeps_its_text_without_the_link_back() -> None:
+    fixture = next(f for f in ALL_FIXTURES if f.name == "xacamhung-republished")
+    assert fixture.gold["duplicate_of"] in fixture.html.decode("utf-8")  # the "Chi tiết" link
+    article = extract_article(fixture.html, fixture.url)
+    assert "Chi tiết" not in article.body.splitlines()
+    assert article.body == fixture.gold["body"]
+    credited = re.search(r"<strong>Nguồn: </strong>([^<]+)<", fixture.html.decode("utf-8"))[1]
+    assert article.source == credited
+    generic = extract_article(fixture.html, fixture.url, profile="generic")
+    assert (generic.source, generic.author) == (credited, fixture.gold["author"])
 
 
 @by_id
@@ -173,7 +210,10 @@ def test_family_is_detected_from_markup(fixture: Fixture) -> None:
         ("http://h/dbnd/portal/folder/thuong-truc-hdnd-111/news/tong-hop.html", "portalfolder"),
         ("http://h/portal/Pages/2020-5-29/VPUB--Nam-2019-uoc-tinhkd6fqr.aspx", "tandan"),
         ("http://h/portal/pages/2015/Bai-viet.aspx", "tandan"),
-        ("http://h/Tin-trong-tinh/Ha-Tinh-Phat-huy-37291.html", None),
+        ("http://h/Tin-trong-tinh/Ha-Tinh-Phat-huy-37291.html", "nukeviet"),
+        ("http://h/cong-nghe-thong-tin/-/view_content/4418033-chinh-thuc.html", "liferay"),
+        ("http://h/-/-ak-lak-cong-bo-ieu-chinh-quy-hoach", "liferay"),
+        ("http://h/chi-tiet-tin-tuc/so-tu-phap", None),
     ],
 )
 def test_family_is_detected_from_the_url_without_markup(url: str, family: str | None) -> None:
@@ -190,18 +230,20 @@ def test_unknown_pages_go_to_the_generic_profile() -> None:
 
 
 def test_unknown_family_is_a_clear_error() -> None:
-    with pytest.raises(ProfileNotFound, match=r"unknown portal family 'nukeviet'.*generic"):
-        get_profile("nukeviet")
+    with pytest.raises(ProfileNotFound, match=r"unknown portal family 'joomla'.*generic"):
+        get_profile("joomla")
     assert issubclass(ProfileNotFound, KeyError) and issubclass(ProfileNotFound, ValueError)
     for payload in (page("<p>x</p>"), b""):
         with pytest.raises(ProfileNotFound):
-            extract_article(payload, "http://h/", profile="nukeviet")
+            extract_article(payload, "http://h/", profile="joomla")
 
 
 def test_families_and_profiles() -> None:
-    assert set(FAMILIES) == {"portalfolder", "tandan", "generic"}
+    assert set(FAMILIES) == {"portalfolder", "tandan", "liferay", "nukeviet", "generic"}
     assert get_profile("portalfolder").name == "portalfolder.V1"
     assert get_profile("tandan").name == "tandan.V1"
+    assert get_profile("liferay").name == "liferay.V1"
+    assert get_profile("nukeviet").name == "nukeviet.V4"
     assert get_profile("generic").name == "generic"
 
 
@@ -226,7 +268,7 @@ def test_a_family_picks_the_version_whose_template_the_page_uses() -> None:
             '<p style="text-align: right;"><strong>Thu Hà</strong></p></div></article>'
         )
     )
-    old_page = parse_html(ALL_FIXTURES[0].html)
+    old_page = parse_html(next(f for f in ALL_FIXTURES if f.family == "portalfolder").html)
 
     assert family.profile_for(old_page).name == "portalfolder.V1"
     article = family.profile_for(new_page).parse(new_page, "http://h/ctx/portal/read/a/news/b.html")
@@ -291,10 +333,57 @@ URL_CASES = {
             "http://h/",
             "http://h/Tin-trong-tinh/page-2",
             "http://h/danh-sach-tin-tuc/tin-noi-bat?page=3",
+            "http://h/web/guest/tin-tuc?p_p_id=101_INSTANCE_x&_101_INSTANCE_x_cur=2",
+        ],
+        "skipped": [
+            "http://h/dang-nhap",
+            "http://h/print/bai-viet-123.html",
+            "http://h/savefile/Tin-trong-tinh/Ha-Tinh-Phat-huy-vai-tro-37291.html",
             "http://h/tag/chuyen-doi-so",
         ],
-        "skipped": ["http://h/dang-nhap", "http://h/print/bai-viet-123.html"],
-        "other": ["http://h/images/logo.png", "http://h/css/site.css?v=2"],
+        "other": [
+            "http://h/images/logo.png",
+            "http://h/css/site.css?v=2",
+            "http://h/uploads/news/2020_07/ke-hoach.pdf",
+            "http://h/documents/20182/0/ke-hoach.pdf/9326b99b-5b1e-4c1a",
+        ],
+    },
+    "liferay": {
+        "article": [
+            "http://h/cong-nghe-thong-tin/-/view_content/4418033-chinh-thuc-kich-hoat.html",
+            "http://h/chuyen-doi-so/-/view_content/4418229--ay-manh-to-cong-nghe-so.html",
+            "http://h/-/asset_publisher/Kq0yW1f2/content/hoi-nghi?_101_INSTANCE_Kq0yW1f2_groupId=1",
+            "http://h/-/-ak-lak-cong-bo-ieu-chinh-quy-hoach-tinh",
+            "http://h/-/details/37632/ha-tinh-141199571",
+        ],
+        "listing": [
+            "http://h/web/guest/trang-chu",
+            "http://h/web/guest/tin-tuc-su-kien",
+            "http://h/web/guest/tin-tuc-su-kien?p_p_id=101_INSTANCE_AB&p_p_state=normal"
+            "&_101_INSTANCE_AB_delta=10&_101_INSTANCE_AB_cur=3",
+        ],
+        "skipped": [
+            "http://h/tin-tuc/-/view_content/4418033-chinh-thuc.html?p_p_state=pop_up"
+            "&_101_viewMode=print",
+            "http://h/web/guest/tin-tuc/-/asset_publisher/AB12/rss",
+            "http://h/web/guest/tim-kiem",
+        ],
+        "other": ["http://h/documents/20182/0/ke-hoach.pdf/9326b99b-5b1e"],
+    },
+    "nukeviet": {
+        "article": [
+            "http://h/Tin-trong-tinh/Ha-Tinh-Phat-huy-vai-tro-37291.html",
+            "http://h/news/Khoa-hoc-cong-nghe/Song-khoe-90754.html",
+        ],
+        "listing": ["http://h/", "http://h/Tin-trong-tinh/", "http://h/Tin-trong-tinh/page-4"],
+        "skipped": [
+            "http://h/savefile/Tin-trong-tinh/Ha-Tinh-Phat-huy-vai-tro-37291.html",
+            "http://h/print/Tin-trong-tinh/Ha-Tinh-Phat-huy-vai-tro-37291.html",
+            "http://h/rss/Tin-trong-tinh/",
+            "http://h/tag/nong-thon-moi",
+            "http://h/seek/?q=ha",
+        ],
+        "other": ["http://h/uploads/news/2020_07/anh-moi-truong.png"],
     },
 }
 URL_KINDS = ("article", "listing", "skipped")
@@ -402,6 +491,7 @@ def test_source_line_is_not_the_author_and_stays_in_the_body() -> None:
     article = extract_article(html, "http://h/a/portal/read/b/news/c.html")
     assert article.author is None
     assert article.body.endswith("Nguồn: Công văn số 86549/UBND-NCKS")
+    assert article.source == "Công văn số 86549/UBND-NCKS"
 
 
 @pytest.mark.parametrize(
@@ -424,3 +514,26 @@ def test_source_line_is_not_the_author_and_stays_in_the_body() -> None:
 )
 def test_author_from_signoff(line: str, styled: bool, author: str | None) -> None:
     assert author_from_signoff(line, styled=styled) == author
+
+
+# ----- the generic profile's article verdict ---------------------------------------------
+
+
+@by_id
+def test_generic_profile_takes_every_article_page_for_an_article(fixture: Fixture) -> None:
+    assert get_profile("generic").is_article_page(parse_html(fixture.html), fixture.url)
+
+
+def test_generic_profile_takes_a_listing_for_no_article() -> None:
+    items = "".join(
+        f'<div><h3><a href="/tin-tuc/tin-so-{day}.html">Tin số {day} về chuyển đổi số</a></h3>'
+        f"<p><em>{day}/12/2020</em></p><p>{'Nội dung tóm tắt của bài viết. ' * 4}</p></div>"
+        for day in range(20, 26)
+    )
+    listing = parse_html(page(f"<h1>Tin tức</h1>{items}", head="<title>Tin tức</title>"))
+    assert not get_profile("generic").is_article_page(listing, "http://h/tin-tuc/")
+
+
+def test_generic_profile_takes_an_undated_page_for_no_article() -> None:
+    undated = parse_html(page(f"<h1>Giới thiệu</h1><p>{'Lịch sử hình thành. ' * 20}</p>"))
+    assert not get_profile("generic").is_article_page(undated, "http://h/gioi-thieu-chung.html")

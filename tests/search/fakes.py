@@ -22,6 +22,7 @@ class FakeArticle:
     author: str | None = None
     category: str | None = None
     content_hash: str = "hash"
+    duplicate_of_url: str | None = None
 
     def __post_init__(self) -> None:
         self.url = self.url or f"https://stttt.hatinh.gov.vn/a/{self.id}"

@@ -1,0 +1,148 @@
+"""Export in three formats with filters, and import of a JSON Lines export."""
+
+from __future__ import annotations
+
+import csv
+import json
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from archive.db import ArchiveError, open_archive, sqlite_url
+from archive.export import EXPORT_FIELDS, ExportFilter, iter_article_records
+from archive.extract import ExtractedArticle, ImageRef
+from archive.importer import import_jsonl
+from archive.sites import SiteConfig
+from archive.store import ArchiveStore
+from tests.helpers import run_cli
+
+VIETNAM = timezone(timedelta(hours=7))
+SHARED = " ".join(f"Câu {n}: Hà Tĩnh đẩy mạnh chuyển đổi số ở cơ quan nhà nước." for n in range(9))
+
+
+def _site(key: str, port: int) -> SiteConfig:
+    base = f"http://127.0.0.1:{port}/"
+    return SiteConfig(key=key, name=key, family="generic", base_url=base, start_urls=(base,))
+
+
+def _article(url: str, title: str, body: str, day: date) -> ExtractedArticle:
+    return ExtractedArticle(
+        url=url,
+        title=title,
+        summary=body.split(".")[0],
+        body=body,
+        published=datetime(day.year, day.month, day.day, 23, 30, tzinfo=VIETNAM),
+        updated=None,
+        author="H.A",
+        category="Tin hoạt động",
+        language="vi",
+        images=[ImageRef(src=f"{url}.jpg", caption='Ảnh: "minh họa", dòng 1\ndòng 2')],
+        profile="generic",
+        missing=["author"] if day.day % 2 else [],
+    )
+
+
+@pytest.fixture(scope="module")
+def data(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data directory with 12 articles on two sites, two of them copies of another."""
+    root = tmp_path_factory.mktemp("export") / "data"
+    root.mkdir()
+    store = ArchiveStore(open_archive(sqlite_url(root / "archive.sqlite3")))
+    sites = [store.ensure_site(_site("stttt", 8001)), store.ensure_site(_site("kyanh", 8002))]
+    for n in range(12):
+        body = SHARED if n in (0, 5, 9) else f"Bài {n}. Nội dung riêng số {n} về nông thôn mới."
+        url = f"http://127.0.0.1:{8001 + n % 2}/tin/{n}.html"
+        extracted = _article(url, f"Tin {n}", body, date(2020, 12, n + 1))
+        store.save_article(sites[n % 2], extracted, None)
+    assert run_cli(root, "reindex").returncode == 0
+    return root
+
+
+def _export(data: Path, *args: str | Path) -> str:
+    result = run_cli(data, "export", *args)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_export_import_export_round_trips_identically(data: Path, tmp_path: Path) -> None:
+    exported = tmp_path / "articles.jsonl"
+    _export(data, "--format", "jsonl", "-o", exported)
+    target = tmp_path / "copy"
+    target.mkdir()
+    imported = run_cli(target, "import", exported)
+    assert imported.returncode == 0, imported.stderr
+    assert "12 articles of 2 sites imported" in imported.stdout
+    assert _export(target, "--format", "jsonl") == exported.read_text(encoding="utf-8")
+    copies = [json.loads(line)["duplicate_of"] for line in exported.read_text().splitlines()]
+    assert copies.count("http://127.0.0.1:8001/tin/0.html") == 2
+    # The imported archive is indexed and consistent.
+    assert run_cli(target, "search", "noi dung rieng").returncode == 0
+    assert run_cli(target, "verify").returncode == 0
+
+
+def test_import_refuses_an_archive_with_articles(data: Path, tmp_path: Path) -> None:
+    exported = tmp_path / "articles.jsonl"
+    _export(data, "-o", exported)
+    result = run_cli(data, "import", exported)
+    assert result.returncode == 1
+    assert result.stderr == "Error: import needs an empty archive; this one already has articles\n"
+
+
+def test_import_refuses_a_record_changed_after_export(data: Path, tmp_path: Path) -> None:
+    lines = _export(data).splitlines()
+    record = json.loads(lines[3])
+    record["body"] += " (sửa)"
+    lines[3] = json.dumps(record, ensure_ascii=False)
+    changed = tmp_path / "changed.jsonl"
+    changed.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(ArchiveError, match=r"changed.jsonl:4: content_hash does not match"):
+        import_jsonl(open_archive(sqlite_url(tmp_path / "empty.sqlite3")), changed)
+
+
+def test_csv_and_parquet_carry_the_same_records(data: Path, tmp_path: Path) -> None:
+    pyarrow_parquet = pytest.importorskip("pyarrow.parquet")
+    records = [json.loads(line) for line in _export(data).splitlines()]
+    flat = [{**r, "images": json.dumps(r["images"], ensure_ascii=False)} for r in records]
+    rows = list(csv.DictReader(_export(data, "--format", "csv").splitlines(keepends=True)))
+    assert [list(row) for row in rows] == [list(EXPORT_FIELDS)] * len(records)
+    assert [row["body"] for row in rows] == [r["body"] for r in flat]
+    assert rows[0]["images"] == flat[0]["images"]
+    parquet = tmp_path / "articles.parquet"
+    _export(data, "--format", "parquet", "-o", parquet)
+    assert pyarrow_parquet.read_table(parquet).to_pylist() == flat
+
+
+def test_parquet_needs_an_output_file(data: Path) -> None:
+    result = run_cli(data, "export", "--format", "parquet")
+    assert result.returncode == 1
+    assert result.stderr == "Error: parquet is a binary format: name a file with -o FILE\n"
+
+
+def test_filters_select_by_site_and_whole_days_in_portal_time(data: Path) -> None:
+    archive = open_archive(sqlite_url(data / "archive.sqlite3"))
+    filters = ExportFilter(site="stttt", date_from=date(2020, 12, 3), date_to=date(2020, 12, 7))
+    titles = [record["title"] for record in iter_article_records(archive, filters)]
+    # Published at 23:30 in Vietnam: 16:30 UTC, still the same day in portal time.
+    assert titles == ["Tin 2", "Tin 4", "Tin 6"]
+
+
+def test_query_filter_exports_what_the_search_matches(data: Path) -> None:
+    lines = _export(data, "--query", "noi dung rieng", "--site", "kyanh").splitlines()
+    titles = sorted(json.loads(line)["title"] for line in lines)
+    assert titles == ["Tin 1", "Tin 11", "Tin 3", "Tin 7"]
+
+
+def test_small_batches_give_the_same_records(
+    data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    archive = open_archive(sqlite_url(data / "archive.sqlite3"))
+    whole = list(iter_article_records(archive))
+    monkeypatch.setattr("archive.export.EXPORT_BATCH", 5)
+    monkeypatch.setattr("archive.importer.IMPORT_BATCH", 5)
+    assert list(iter_article_records(archive)) == whole
+    exported = tmp_path / "articles.jsonl"
+    exported.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in whole))
+    copy = open_archive(sqlite_url(tmp_path / "copy.sqlite3"))
+    assert import_jsonl(copy, exported).articles == len(whole)
+    assert list(iter_article_records(copy)) == whole

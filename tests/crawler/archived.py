@@ -1,0 +1,83 @@
+"""Crawling the testbed into a data directory, for the archival tests (WARC, versions, verify)."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import select
+
+from archive.db import Archive, open_archive, sqlite_url
+from archive.models import Article, Capture
+from archive.profiles import FAMILIES
+from testbed import SITES, Testbed
+from tests.helpers import run_cli
+
+ARTICLES = 150
+
+
+@dataclass
+class CrawledArchive:
+    data: Path
+    config: Path
+    sites: list[str]
+
+    @property
+    def archive(self) -> Archive:
+        return open_archive(sqlite_url(self.data / "archive.sqlite3"))
+
+    @property
+    def warc_dir(self) -> Path:
+        return self.data / "warc"
+
+    def articles(self) -> dict[str, Article]:
+        with self.archive.sessions() as session:
+            return {article.url: article for article in session.scalars(select(Article))}
+
+    def originals(self) -> dict[str, str | None]:
+        """Each article's URL → the URL of the article it copies, or None."""
+        with self.archive.sessions() as session:
+            articles = session.scalars(select(Article))
+            return {article.url: article.duplicate_of_url for article in articles}
+
+    def captures(self) -> list[Capture]:
+        with self.archive.sessions() as session:
+            return list(session.scalars(select(Capture).order_by(Capture.id)))
+
+    def cli(self, *args: str | Path) -> subprocess.CompletedProcess[str]:
+        return run_cli(self.data, *args)
+
+
+def crawlable_sites(testbed: Testbed) -> list[str]:
+    """The testbed sites whose CMS family the archive has a profile for."""
+    return [site.key for site in testbed.sites if site.family in FAMILIES]
+
+
+def crawl(testbed: Testbed, data: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    """One ``portal-archive crawl`` of every crawlable site of ``testbed`` into ``data``."""
+    config = data.parent / "sites.toml"
+    testbed.write_sites(config)
+    result = run_cli(data, "crawl", "--config", config, "--delay", "0", *extra,
+                     *crawlable_sites(testbed))  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    return result
+
+
+def free_port_base(count: int = len(SITES)) -> int:
+    """A first port P such that P..P+count-1 are free now on 127.0.0.1, so a testbed can be
+    stopped and started again on the same URLs."""
+    for base in range(42000, 60000, 97):
+        if all(_is_free(port) for port in range(base, base + count)):
+            return base
+    raise RuntimeError("no run of free ports on 127.0.0.1")
+
+
+def _is_free(port: int) -> bool:
+    with socket.socket() as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
