@@ -5,14 +5,14 @@ from __future__ import annotations
 import random
 import unicodedata
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from html import escape
 from typing import TYPE_CHECKING, ClassVar
 from urllib.parse import quote
 
-from ..model import Article, SiteDef
+from ..model import Article, Category, SiteDef
 
 if TYPE_CHECKING:
     from ..portal import Portal
@@ -83,6 +83,12 @@ class Family:
     def __init__(self, portal: Portal, site: SiteDef) -> None:
         self.portal = portal
         self.site = site
+        self._categories = {category.slug: category for category in site.categories}
+
+    def newest_by_category(self, count: int = 5) -> Iterator[tuple[Category, list[Article]]]:
+        """Each category with its ``count`` newest articles, for home-page boxes."""
+        for category in self.site.categories:
+            yield category, self.portal.category_articles[(self.site.key, category.slug)][:count]
 
     def assign_path(self, article: Article, rng: random.Random) -> str:
         raise NotImplementedError

@@ -47,7 +47,6 @@ class Liferay(Family):
         super().__init__(portal, site)
         self.start_path = f"{_GUEST}/trang-chu"
         self.search_path = f"{_GUEST}/tim-kiem"
-        self._categories = {c.slug: c for c in site.categories}
 
     # -- URLs ---------------------------------------------------------------------------
 
@@ -108,8 +107,7 @@ class Liferay(Family):
 
     def _home(self) -> str:
         boxes = []
-        for category in self.site.categories:
-            items = self.portal.category_articles[(self.site.key, category.slug)][:4]
+        for category, items in self.newest_by_category(4):
             boxes.append(
                 f'<div class="portlet-boundary"><h2 class="portlet-title">'
                 f'<a href="{self.category_path(category.slug)}">{escape(category.name)}</a></h2>'

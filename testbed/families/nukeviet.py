@@ -50,7 +50,6 @@ class NukeViet(Family):
         super().__init__(portal, site)
         self.start_path = "/"
         self.search_path = "/seek/"
-        self._categories = {c.slug: c for c in site.categories}
 
     # -- URLs ---------------------------------------------------------------------------
 
@@ -107,8 +106,7 @@ class NukeViet(Family):
 
     def _home(self) -> str:
         boxes = []
-        for category in self.site.categories:
-            items = self.portal.category_articles[(self.site.key, category.slug)][:5]
+        for category, items in self.newest_by_category():
             links = "".join(
                 f'<li><a href="{escape(a.path)}" title="{escape(a.title)}">{escape(a.title)}'
                 f"</a></li>"

@@ -46,7 +46,6 @@ class PortalFolder(Family):
         self.root = f"/{ctx}/portal"
         self.start_path = f"{self.root}/folder/home"
         self.search_path = f"{self.root}/search"
-        self._categories = {c.slug: c for c in self.site.categories}
         self._listing = re.compile(rf"{self.root}/folder/([a-z0-9-]+)(?:/(\d+)\.html?)?")
         self._image = re.compile(
             rf"/{ctx}/static/uploads/ckeditor/images\.thumb\.[0-9a-f-]{{36}}\.jpg"
@@ -92,8 +91,7 @@ class PortalFolder(Family):
 
     def _home(self) -> str:
         boxes = []
-        for category in self.site.categories:
-            items = self.portal.category_articles[(self.site.key, category.slug)][:5]
+        for category, items in self.newest_by_category():
             links = "".join(
                 f'<li><a href="{escape(a.path)}">{escape(a.title)}</a> <em>{dmy(a.published)}</em>'
                 "</li>"

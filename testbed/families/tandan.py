@@ -43,7 +43,6 @@ class Tandan(Family):
         super().__init__(portal, site)
         self.start_path = f"{_PAGES}/default.aspx"
         self.search_path = f"{_PAGES}/Tim-kiem.aspx"
-        self._categories = {c.slug: c for c in site.categories}
 
     # -- URLs ---------------------------------------------------------------------------
 
@@ -83,8 +82,7 @@ class Tandan(Family):
 
     def _home(self) -> str:
         boxes = []
-        for category in self.site.categories:
-            items = self.portal.category_articles[(self.site.key, category.slug)][:5]
+        for category, items in self.newest_by_category():
             top = self._news_top(items[0]) if items else ""
             rest = "".join(
                 f'<p class="tandan-p-module-news-second"><a href="{escape(a.path)}">'
