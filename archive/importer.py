@@ -90,6 +90,7 @@ def _article(
         published=_time(record["published"]),
         updated=_time(record["updated"]),
         author=record["author"],
+        source=record.get("source"),
         category=record["category"],
         language=record["language"],
         missing=record["missing"],

@@ -130,6 +130,7 @@ class Article(Base):
     published: Mapped[datetime | None]
     updated: Mapped[datetime | None]
     author: Mapped[str | None] = mapped_column(String(300))
+    source: Mapped[str | None] = mapped_column(Text)  # "Nguồn: …": where the text came from
     category: Mapped[str | None] = mapped_column(String(300))
     language: Mapped[str] = mapped_column(String(10), default="vi")
     # Fields the extractor looked for and could not find; never filled by guessing.
@@ -198,3 +199,18 @@ class Attachment(Base):
     name: Mapped[str | None] = mapped_column(Text)
     media_type: Mapped[str | None] = mapped_column(String(200))
     capture_id: Mapped[int | None] = mapped_column(ForeignKey("capture.id"))
+
+
+class Document(Base):
+    """A document file an article attaches, as fetched: its media type and, for text
+    documents, the text in Unicode (legacy TCVN3 and VNI converted)."""
+
+    __tablename__ = "document"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    url: Mapped[str] = mapped_column(Text, unique=True)  # canonical URL
+    media_type: Mapped[str | None] = mapped_column(String(200))
+    size: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str | None] = mapped_column(Text)
+    capture_id: Mapped[int | None] = mapped_column(ForeignKey("capture.id"))
+    fetched_at: Mapped[datetime] = mapped_column(default=utcnow)

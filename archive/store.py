@@ -13,12 +13,14 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 
 from archive.dedup import fingerprint, group_duplicates
+from archive.documents import document_text
 from archive.models import (
     Article,
     ArticleVersion,
     Attachment,
     Capture,
     CrawlRun,
+    Document,
     Image,
     Site,
     utcnow,
@@ -154,6 +156,23 @@ class ArchiveStore:
             row = session.execute(statement).first()
         return Revisit(url=row.url, fetched_at=row.fetched_at) if row else None
 
+    def save_document(
+        self, url: str, media_type: str | None, body: bytes, capture_id: int | None
+    ) -> bool:
+        """Keeps the latest fetch of an attached document; True when its URL is new."""
+        with self.archive.session() as session:
+            row = session.scalar(select(Document).where(Document.url == canonical_url(url)))
+            is_new = row is None
+            if row is None:
+                row = Document(url=canonical_url(url))
+                session.add(row)
+            row.media_type = media_type
+            row.size = len(body)
+            row.text = document_text(media_type, body)
+            row.capture_id = capture_id
+            row.fetched_at = utcnow()
+            return is_new
+
     def save_article(
         self, site_id: int, extracted: ExtractedArticle, capture_id: int | None
     ) -> SaveResult:
@@ -200,6 +219,7 @@ def _fill_article(
     article.published = extracted.published
     article.updated = extracted.updated
     article.author = extracted.author
+    article.source = extracted.source
     article.category = extracted.category
     article.language = extracted.language
     article.missing = " ".join(extracted.missing)

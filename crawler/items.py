@@ -18,3 +18,16 @@ class ArticlePage:
     save_status: str | None = None
     # Other articles whose duplicate group this one changed; the index pipeline re-indexes them.
     regrouped: frozenset[int] = frozenset()
+
+
+@dataclass
+class AttachedDocument:
+    """A document file (PDF, DOC, …) that an article page links to."""
+
+    url: str
+    media_type: str | None
+    body: bytes
+    capture_id: int | None = None
+
+
+CrawlItem = ArticlePage | AttachedDocument

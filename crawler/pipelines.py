@@ -1,4 +1,4 @@
-"""Item pipelines: extract and store each article page, then index what changed."""
+"""Item pipelines: extract and store each article page and document, then index what changed."""
 
 from __future__ import annotations
 
@@ -14,14 +14,14 @@ from archive.models import Article
 from archive.store import ArchiveStore, SaveStatus
 from crawler.context import data_dir_from, store_from
 from crawler.extensions import STAT_SITE_ID
-from crawler.items import ArticlePage
+from crawler.items import ArticlePage, AttachedDocument, CrawlItem
 from search.indexer import ArticleIndex
 
 logger = logging.getLogger(__name__)
 
 
 class ArchivePipeline:
-    """Extracts the article from the page and saves it (new, updated or unchanged)."""
+    """Saves attached documents, and extracts and saves articles (new, updated or unchanged)."""
 
     def __init__(self, crawler: Crawler, store: ArchiveStore) -> None:
         assert crawler.stats is not None
@@ -33,7 +33,11 @@ class ArchivePipeline:
     def from_crawler(cls, crawler: Crawler) -> Self:
         return cls(crawler, store_from(crawler.settings))
 
-    def process_item(self, item: ArticlePage) -> ArticlePage:
+    def process_item(self, item: CrawlItem) -> CrawlItem:
+        if isinstance(item, AttachedDocument):
+            is_new = self.store.save_document(item.url, item.media_type, item.body, item.capture_id)
+            self.stats.inc_value("archive/documents_new" if is_new else "archive/documents_seen")
+            return item
         spider = self.crawler.spider
         try:
             extracted = extract_article(item.html, item.url, profile=spider.profile)
@@ -69,8 +73,12 @@ class IndexPipeline:
     def from_crawler(cls, crawler: Crawler) -> Self:
         return cls(crawler, crawler.settings.getint("PORTAL_INDEX_BATCH"))
 
-    def process_item(self, item: ArticlePage) -> ArticlePage:
-        if item.article_id is not None and item.save_status != SaveStatus.UNCHANGED:
+    def process_item(self, item: CrawlItem) -> CrawlItem:
+        if (
+            isinstance(item, ArticlePage)
+            and item.article_id is not None
+            and item.save_status != SaveStatus.UNCHANGED
+        ):
             self.pending.append(item.article_id)
             self.pending.extend(item.regrouped)
             if len(self.pending) >= self.batch_size:

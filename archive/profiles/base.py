@@ -278,6 +278,13 @@ class Profile:
             if ATTACHMENT_PATH.search(urlsplit(urljoin(url, link.get("href"))).path)
         ]
 
+    def document_urls(self, tree: HtmlElement, url: str) -> list[str]:
+        """The documents an article page attaches, for the crawler to archive with it."""
+        container = self.body_container(tree)
+        in_body = self.attachments(container, url) if container is not None else []
+        listed = self.listed_attachments(tree, url)
+        return [ref.url for ref in _unique_attachments([*in_body, *listed])]
+
     def listed_attachments(self, tree: HtmlElement, url: str) -> list[AttachmentRef]:
         """The family's document list, whose links need not end in a file extension."""
         links = tree.xpath(self.attachments_xpath) if self.attachments_xpath else []

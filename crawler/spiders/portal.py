@@ -1,4 +1,4 @@
-"""The portal spider: start pages, sitemaps and feeds → listings (with pagination) → articles."""
+"""The portal spider: start pages, sitemaps and feeds → listings → articles and their documents."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from archive.sites import SiteConfig, load_sites, select_sites
 from archive.text import parse_html
 from archive.urls import canonical_url
 from crawler import discovery
-from crawler.items import ArticlePage
+from crawler.items import ArticlePage, AttachedDocument
 
 _SESSION_ID = re.compile(r";jsessionid=[^/?#]*", re.IGNORECASE)
 # Set by `portal-archive crawl --no-profiles`: every site is read with the generic profile.
@@ -108,6 +108,17 @@ class PortalSpider(scrapy.Spider):
                 html=response.text,
                 capture_id=response.meta.get("capture_id"),
             )
+            for url in self.profile.document_urls(tree, response.url):
+                yield scrapy.Request(url, callback=self.parse_document)
+
+    def parse_document(self, response: Response) -> Iterator[AttachedDocument]:
+        content_type = response.headers.get("Content-Type", b"").decode("latin-1")
+        yield AttachedDocument(
+            url=response.url,
+            media_type=content_type.split(";")[0].strip().lower() or None,
+            body=response.body,
+            capture_id=response.meta.get("capture_id"),
+        )
 
     def _follow_all(self, urls: Iterable[str]) -> Iterator[scrapy.Request]:
         for url in map(_without_session, urls):
