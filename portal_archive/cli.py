@@ -367,6 +367,28 @@ def sites(ctx: click.Context, config_path: Path | None) -> None:
 
 
 @main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8080, show_default=True,
+              help="Port to listen on (0: any free port).")  # fmt: skip
+@click.pass_context
+def serve(ctx: click.Context, host: str, port: int) -> None:
+    """Serve the web interface for researchers: search with filters, a timeline, reading."""
+    from wsgiref.simple_server import WSGIRequestHandler, make_server
+
+    from search.web import ThreadingWSGIServer, make_app
+
+    directory = data_dir(ctx)
+    app = make_app(directory.index_dir, open_archive(directory.db_url))
+    with make_server(host, port, app, ThreadingWSGIServer, WSGIRequestHandler) as server:
+        click.echo(f"serving {directory.root} at http://{host}:{server.server_port}/", nl=True)
+        sys.stdout.flush()
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            click.echo("stopped")
+
+
+@main.command()
 @click.pass_context
 def reindex(ctx: click.Context) -> None:
     """Rebuild the search index from the database (the source of truth)."""

@@ -1,0 +1,176 @@
+"""The web interface over a real archive and index, through real HTTP."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+import threading
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from datetime import datetime, timedelta, timezone
+from urllib.parse import quote
+from wsgiref.simple_server import WSGIRequestHandler
+
+import pytest
+from sqlalchemy import select
+
+from archive.datadir import DataDir
+from archive.db import open_archive
+from archive.extract import ExtractedArticle, ImageRef
+from archive.models import Article
+from archive.sites import SiteConfig
+from archive.store import ArchiveStore
+from search.indexer import ArticleIndex
+from search.web import ThreadingWSGIServer, make_app
+
+VIETNAM = timezone(timedelta(hours=7))
+SEED_TITLE = "Dấu ấn ngành thông tin và truyền thông Hà Tĩnh năm 2020"
+SITE = SiteConfig(
+    key="stttt",
+    name="Sở Thông tin và Truyền thông Hà Tĩnh",
+    family="portalfolder",
+    base_url="http://127.0.0.1:8002/",
+    start_urls=("http://127.0.0.1:8002/",),
+)
+
+
+def article(number: int, title: str, body: str, published: datetime) -> ExtractedArticle:
+    return ExtractedArticle(
+        url=f"http://127.0.0.1:8002/stttt/portal/read/tin/news/bai-{number}.html",
+        title=title,
+        summary=body.split("\n")[0],
+        body=body,
+        published=published,
+        updated=None,
+        author="H.A",
+        category="Tin hoạt động",
+        language="vi",
+        images=[ImageRef(src="http://127.0.0.1:8002/a.jpg", caption="Toàn cảnh hội nghị")],
+        source="Báo Hà Tĩnh" if number == 1 else None,
+    )
+
+
+@pytest.fixture(scope="module")
+def data_dir(tmp_path_factory: pytest.TempPathFactory) -> DataDir:
+    directory = DataDir.resolve(tmp_path_factory.mktemp("web") / "data")
+    directory.create()
+    store = ArchiveStore(open_archive(directory.db_url))
+    site_id = store.ensure_site(SITE)
+    store.save_article(
+        site_id,
+        article(
+            1,
+            SEED_TITLE,
+            "Năm 2020, ngành thông tin và truyền thông <đạt> nhiều kết quả.\nH.A ghi nhận.",
+            datetime(2020, 12, 25, 9, 4, tzinfo=VIETNAM),
+        ),
+        None,
+    )
+    store.save_article(
+        site_id,
+        article(
+            2,
+            "Hội nghị chuyển đổi số",
+            "Tỉnh tổ chức hội nghị về thông tin số.",
+            datetime(2022, 3, 1, 8, 0, tzinfo=VIETNAM),
+        ),
+        None,
+    )
+    with store.archive.sessions() as session:
+        ArticleIndex(directory.index_dir).add(session.scalars(select(Article)).all())
+    return directory
+
+
+@pytest.fixture(scope="module")
+def base_url(data_dir: DataDir) -> Iterator[str]:
+    app = make_app(data_dir.index_dir, open_archive(data_dir.db_url))
+    server = ThreadingWSGIServer(("127.0.0.1", 0), _QuietHandler)
+    server.set_app(app)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    server.server_close()
+
+
+class _QuietHandler(WSGIRequestHandler):
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def fetch(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url) as response:
+            return response.status, response.read().decode("utf-8")
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode("utf-8")
+
+
+def test_search_page_finds_unaccented_query_with_marked_words(base_url: str) -> None:
+    status, page = fetch(f"{base_url}/?q={quote('dau an nganh thong tin')}")
+    assert status == 200
+    assert "1 bài viết" in page
+    assert SEED_TITLE in page
+    assert "<mark>thông</mark>" in page
+    assert "&lt;đạt&gt;" in page  # article text is escaped, never markup
+
+
+def test_filters_and_timeline(base_url: str) -> None:
+    _, page = fetch(f"{base_url}/?q={quote('thong tin')}&from=2021-01-01")
+    assert "1 bài viết" in page and "Hội nghị chuyển đổi số" in page
+    _, page = fetch(f"{base_url}/?q={quote('thong tin')}")
+    assert "2 bài viết" in page
+    assert re.search(r"<td>2020</td>.*<td>2021</td>.*<td>2022</td>", page)
+
+
+def test_bad_input_is_one_clear_message(base_url: str) -> None:
+    _, page = fetch(f"{base_url}/?q=x&from=25%2F12%2F2020")
+    assert "is not a date like 2020-12-25" in page
+    _, page = fetch(f"{base_url}/?q=%20%20")
+    assert 'name="q"' in page and "bài viết" not in page  # a blank search is just the form
+
+
+def test_article_page_shows_text_and_provenance(base_url: str) -> None:
+    _, results = fetch(f"{base_url}/api/search?q={quote('dau an')}")
+    [hit] = json.loads(results)["hits"]
+    status, page = fetch(f"{base_url}/article/{hit['article_id']}")
+    assert status == 200
+    assert f"<h1>{SEED_TITLE}</h1>" in page
+    assert "2020-12-25T09:04:00+07:00" in page
+    assert "Nguồn: Báo Hà Tĩnh" in page
+    assert "Toàn cảnh hội nghị" in page
+    assert "1 phiên bản" in page
+
+
+def test_api_returns_the_cli_json_shape_and_errors_as_400(base_url: str) -> None:
+    status, body = fetch(f"{base_url}/api/search?q=hoi+nghi")
+    assert status == 200
+    hits = json.loads(body)["hits"]
+    assert {"url", "site", "title", "published", "author", "score", "snippet"} <= set(hits[0])
+    status, body = fetch(f"{base_url}/api/search?q=")
+    assert status == 400 and "empty" in json.loads(body)["error"]
+
+
+def test_unknown_paths_are_404(base_url: str) -> None:
+    assert fetch(f"{base_url}/article/999")[0] == 404
+    assert fetch(f"{base_url}/nowhere")[0] == 404
+
+
+def test_serve_command_listens_and_answers(data_dir: DataDir) -> None:
+    command = [sys.executable, "-m", "portal_archive", "--data", str(data_dir.root)]
+    process = subprocess.Popen(
+        [*command, "serve", "--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+        text=True,
+    )  # fmt: skip
+    try:
+        assert process.stdout is not None
+        url = re.search(r"http://\S+/", process.stdout.readline())
+        assert url is not None
+        status, page = fetch(f"{url[0]}?q=chuyen+doi+so")
+        assert status == 200 and "Hội nghị chuyển đổi số" in page
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
