@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator
-from datetime import date
+from datetime import date, datetime
 from html import escape
 from pathlib import Path
 from socketserver import ThreadingMixIn
@@ -22,11 +22,11 @@ from urllib.parse import parse_qs, urlencode
 from wsgiref.simple_server import WSGIServer
 from wsgiref.types import StartResponse, WSGIEnvironment
 
-from archive.dates import local_iso
+from archive.dates import PORTAL_TZ
 from archive.db import Archive
 from archive.models import Article, Site
 from search.errors import IndexNotFoundError, QueryError
-from search.query import SearchResults, search, timeline
+from search.query import Hit, SearchResults, search, timeline
 
 PAGE_SIZE = 20
 _ARTICLE_PATH = re.compile(r"/article/(\d+)")
@@ -174,24 +174,30 @@ def _timeline_table(periods: list[tuple[str, int]]) -> str:
 
 
 def _results_html(results: SearchResults) -> str:
-    hits = "".join(_hit_html(hit.to_dict()) for hit in results.hits)
+    hits = "".join(_hit_html(hit) for hit in results.hits)
     return f"<p>{results.total} bài viết</p>{hits}"
 
 
-def _hit_html(hit: dict[str, Any]) -> str:
-    published = (hit["published"] or "không rõ ngày")[:16].replace("T", " ")
+def _hit_html(hit: Hit) -> str:
     copies = (
-        f"<div class='meta'>Đăng lại ở: {', '.join(map(_link, hit['copies']))}</div>"
-        if hit.get("copies")
+        f"<div class='meta'>Đăng lại ở: {', '.join(map(_link, hit.copies))}</div>"
+        if hit.copies
         else ""
     )
     return (
-        f'<div class="hit"><a href="/article/{escape(hit["article_id"])}">'
-        f"<strong>{escape(hit['title'] or '(không có tiêu đề)')}</strong></a>"
-        f"<div class='meta'>{escape(hit['site'])} · {published} · "
-        f"{escape(hit['author'] or '')}</div>"
-        f"<div>{hit['snippet']}</div>{copies}</div>"
+        f'<div class="hit"><a href="/article/{escape(hit.article_id)}">'
+        f"<strong>{escape(hit.title or '(không có tiêu đề)')}</strong></a>"
+        f"<div class='meta'>{escape(hit.site)} · {_shown_date(hit.published)} · "
+        f"{escape(hit.author or '')}</div>"
+        f"<div>{hit.snippet}</div>{copies}</div>"
     )
+
+
+def _shown_date(moment: datetime | None) -> str:
+    """Day first, as Vietnamese readers write dates: "25/12/2020 09:04"."""
+    if moment is None:
+        return "không rõ ngày"
+    return moment.astimezone(PORTAL_TZ).strftime("%d/%m/%Y %H:%M")
 
 
 def _link(url: str) -> str:
@@ -219,10 +225,9 @@ def _article_page(archive: Archive, article_id: int) -> str | None:
 
 
 def _article_html(article: Article, site: Site) -> str:
-    published = local_iso(article.published) or "không rõ ngày"
     facts = [
         f"{escape(site.name)} ({escape(site.key)})",
-        escape(published),
+        _shown_date(article.published),
         escape(article.author or ""),
         escape(article.category or ""),
     ]
