@@ -7,6 +7,13 @@ family = "portalfolder"
 base_url = "http://127.0.0.1:8001/"
 start_urls = ["http://127.0.0.1:8001/stttt/portal/folder/home"]
 parent = "hatinh"
+
+[sites.stttt.crawl]            # optional: politeness for this site only
+delay = 2.0                    # seconds between requests (robots.txt Crawl-delay may ask more)
+concurrency = 1                # requests at a time to the site's host
+contact = "archive@example.org"
+user_agent = "portal-archive/0.1 (+https://example.org/archive)"
+obey_robots = true
 ```
 """
 
@@ -25,6 +32,17 @@ class ConfigError(ValueError):
 
 
 @dataclass(frozen=True)
+class CrawlPolicy:
+    """A site's own politeness settings; None leaves the crawl-wide setting in force."""
+
+    delay: float | None = None
+    concurrency: int | None = None
+    user_agent: str | None = None
+    contact: str | None = None
+    obey_robots: bool | None = None
+
+
+@dataclass(frozen=True)
 class SiteConfig:
     key: str
     name: str
@@ -32,11 +50,47 @@ class SiteConfig:
     base_url: str
     start_urls: tuple[str, ...]
     parent: str | None = None
+    crawl: CrawlPolicy = CrawlPolicy()
 
     @property
     def netloc(self) -> str:
         """Host and port: the crawl scope of the site."""
         return urlsplit(self.base_url).netloc.lower()
+
+
+def _crawl_policy(key: str, table: object, source: Path) -> CrawlPolicy:
+    where = f"{source}: [sites.{key}.crawl]"
+    if not isinstance(table, dict):
+        raise ConfigError(f"{where} must be a table")
+    unknown = sorted(set(table) - set(CrawlPolicy.__dataclass_fields__))
+    if unknown:
+        known = ", ".join(CrawlPolicy.__dataclass_fields__)
+        raise ConfigError(f"{where} has unknown setting {', '.join(unknown)}; known: {known}")
+    delay = table.get("delay")
+    # bool is an int in Python; `delay = true` is a mistake, not one second.
+    if delay is not None and (isinstance(delay, bool) or not isinstance(delay, int | float)):
+        raise ConfigError(f"{where}: delay must be a number of seconds, not {delay!r}")
+    if delay is not None and delay < 0:
+        raise ConfigError(f"{where}: delay must not be negative")
+    concurrency = table.get("concurrency")
+    if concurrency is not None and (
+        isinstance(concurrency, bool) or not isinstance(concurrency, int) or concurrency < 1
+    ):
+        raise ConfigError(f"{where}: concurrency must be a whole number of at least 1")
+    for field in ("user_agent", "contact"):
+        value = table.get(field)
+        if value is not None and (not isinstance(value, str) or not value.strip()):
+            raise ConfigError(f"{where}: {field} must be a non-empty text")
+    obey_robots = table.get("obey_robots")
+    if obey_robots is not None and not isinstance(obey_robots, bool):
+        raise ConfigError(f"{where}: obey_robots must be true or false")
+    return CrawlPolicy(
+        delay=float(delay) if delay is not None else None,
+        concurrency=concurrency,
+        user_agent=table.get("user_agent"),
+        contact=table.get("contact"),
+        obey_robots=obey_robots,
+    )
 
 
 def _site_from_table(key: str, table: dict[str, object], source: Path) -> SiteConfig:
@@ -60,6 +114,7 @@ def _site_from_table(key: str, table: dict[str, object], source: Path) -> SiteCo
         base_url=base_url,
         start_urls=tuple(start_urls),
         parent=parent if isinstance(parent, str) else None,
+        crawl=_crawl_policy(key, table.get("crawl", {}), source),
     )
 
 
@@ -126,6 +181,11 @@ def write_sites(path: Path, sites: list[SiteConfig]) -> Path:
         lines += [
             f"{name} = {json.dumps(value, ensure_ascii=False)}" for name, value in fields.items()
         ]
+        policy = {name: value for name, value in vars(site.crawl).items() if value is not None}
+        if policy:
+            lines.append(f"[sites.{json.dumps(site.key)}.crawl]")
+            # JSON spells numbers, texts and true/false as TOML does.
+            lines += [f"{name} = {json.dumps(value)}" for name, value in policy.items()]
         tables.append("\n".join(lines))
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("\n\n".join(tables) + "\n", encoding="utf-8")

@@ -1,13 +1,15 @@
-"""What an archive holds: articles per site, date ranges, the last crawl."""
+"""What an archive holds: articles per site, date ranges, and what each crawl did."""
 
 from __future__ import annotations
 
+from collections import Counter
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
 
 from archive.dates import local_iso
-from archive.db import Archive
+from archive.db import Archive, ArchiveError
 from archive.models import Article, CrawlRun, Site
 
 
@@ -60,3 +62,56 @@ def run_summary(run: CrawlRun) -> dict[str, Any]:
         "errors": run.errors,
         "site_stats": run.site_stats,
     }
+
+
+# Per-site counters that add up to the run's totals in a report.
+SUMMED_COUNTERS = (
+    "pages_fetched",
+    "articles_new",
+    "articles_updated",
+    "articles_unchanged",
+    "errors",
+    "bytes",
+)
+
+
+def _in_portal_time(stats: dict[str, Any]) -> dict[str, Any]:
+    """A site's counters with its start and finish (kept in UTC) shown as the run's are."""
+    times = {
+        name: local_iso(datetime.fromisoformat(stats[name]))
+        for name in ("started", "finished")
+        if stats.get(name)
+    }
+    return stats | times
+
+
+def crawl_runs(archive: Archive) -> list[dict[str, Any]]:
+    """Every crawl run, oldest first, without the per-site detail."""
+    with archive.sessions() as session:
+        runs = session.scalars(select(CrawlRun).order_by(CrawlRun.id))
+        return [
+            {name: value for name, value in run_summary(run).items() if name != "site_stats"}
+            for run in runs
+        ]
+
+
+def run_report(archive: Archive, run_id: int) -> dict[str, Any]:
+    """What crawl ``run_id`` did, per site and in total: pages, articles new / updated /
+    unchanged, failures by reason, bytes, duration and pages per second."""
+    with archive.sessions() as session:
+        run = session.get(CrawlRun, run_id)
+        if run is None:
+            raise ArchiveError(f"no crawl run {run_id}; `portal-archive crawls` lists them")
+        summary = run_summary(run)
+        wall_time = (run.finished_at - run.started_at).total_seconds() if run.finished_at else None
+    sites = {key: _in_portal_time(stats) for key, stats in summary.pop("site_stats").items()}
+    failures: Counter[str] = Counter()
+    for stats in sites.values():
+        failures.update(stats.get("failures", {}))
+    totals: dict[str, Any] = {
+        name: sum(stats.get(name, 0) for stats in sites.values()) for name in SUMMED_COUNTERS
+    }
+    totals["failures"] = dict(failures.most_common())
+    totals["duration_s"] = round(wall_time, 3) if wall_time is not None else None
+    totals["pages_per_s"] = round(totals["pages_fetched"] / wall_time, 2) if wall_time else 0.0
+    return {**summary, "sites": sites, "totals": totals}

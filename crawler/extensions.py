@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from datetime import UTC, datetime
 from typing import Any, Self
 
 from scrapy import Spider, signals
@@ -35,8 +36,13 @@ def site_counters(stats: StatsCollector) -> dict[str, Any]:
         "extraction error": values.get("archive/extraction_errors", 0),
     }
     failures = {reason: count for reason, count in failures.items() if count}
+    started: datetime | None = values.get("start_time")
+    # finish_time is only set once the spider closes; progress lines use the time so far.
+    finished: datetime = values.get("finish_time") or datetime.now(UTC)
+    duration = (finished - started).total_seconds() if started else 0.0
+    pages = values.get("response_received_count", 0)
     return {
-        "pages_fetched": values.get("response_received_count", 0),
+        "pages_fetched": pages,
         "articles_new": values.get("archive/articles_new", 0),
         "articles_updated": values.get("archive/articles_updated", 0),
         "articles_unchanged": values.get("archive/articles_unchanged", 0),
@@ -45,6 +51,11 @@ def site_counters(stats: StatsCollector) -> dict[str, Any]:
         "robots_forbidden": values.get("robotstxt/forbidden", 0),
         "errors": sum(failures.values()),
         "failures": failures,
+        "bytes": values.get("downloader/response_bytes", 0),
+        "started": started.isoformat() if started else None,
+        "finished": finished.isoformat(),
+        "duration_s": round(duration, 3),
+        "pages_per_s": round(pages / duration, 2) if duration > 0 else 0.0,
         "finish_reason": values.get("finish_reason"),
     }
 

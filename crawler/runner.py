@@ -16,6 +16,7 @@ from archive.db import open_archive
 from archive.models import CrawlRun
 from archive.sites import SiteConfig
 from archive.store import RUN_COUNTERS, ArchiveStore
+from crawler.politeness import STALLED
 from crawler.spiders.portal import PortalSpider
 
 
@@ -54,7 +55,9 @@ def _run_status(crawlers: list[Crawler]) -> str:
     reasons = {_finish_reason(crawler) for crawler in crawlers}
     if reasons <= {"finished"}:
         return "finished"
-    return "interrupted" if "shutdown" in reasons else "failed"
+    if "shutdown" in reasons:
+        return "interrupted"
+    return STALLED if STALLED in reasons else "failed"
 
 
 def run_crawl(

@@ -2,7 +2,8 @@
 
 The defaults are meant for small government servers: one request at a time
 per host, a delay between requests, AutoThrottle backing off when the server
-slows down, and robots.txt obeyed.
+slows down, robots.txt obeyed with its Crawl-delay, Retry-After honoured, and a
+crawl nobody answers stopped (crawler/politeness.py).
 """
 
 BOT_NAME = "portal-archive"
@@ -27,13 +28,23 @@ LOG_LEVEL = "INFO"
 
 DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.SiteScopeMiddleware": 50,
+    # Before RetryMiddleware (550) sees the response: a Retry-After is honoured, not hammered.
+    "crawler.politeness.RetryAfterMiddleware": 560,
     # Next to the downloader, before redirects, retries and decompression touch
     # the response, so every exchange is archived as it came.
     "crawler.middlewares.WarcCaptureMiddleware": 800,
 }
+# Scrapy's HTTP handler, with downloads the stall watchdog can abort.
+DOWNLOAD_HANDLERS = {
+    "http": "crawler.politeness.AbortableDownloadHandler",
+    "https": "crawler.politeness.AbortableDownloadHandler",
+}
 EXTENSIONS = {
     "crawler.extensions.ArchiveRecorder": 100,
     "crawler.extensions.ProgressReporter": 200,
+    # After AutoThrottle (0), which would lower a slot's delay below the robots.txt Crawl-delay.
+    "crawler.politeness.CrawlDelay": 300,
+    "crawler.politeness.StallWatchdog": 400,
 }
 ITEM_PIPELINES = {
     "crawler.pipelines.ArchivePipeline": 100,
@@ -48,3 +59,6 @@ PORTAL_RUN_ID = None  # the CrawlRun to record into; None: the crawl starts its 
 PORTAL_INDEX_BATCH = 200  # articles per index commit
 PORTAL_WARC_MAX_BYTES = 1_000_000_000  # a new WARC file is started past this size
 PORTAL_PROGRESS_INTERVAL = 5.0  # seconds between progress lines; 0 turns them off
+PORTAL_CONTACT = None  # an email or URL appended to USER_AGENT so webmasters can reach us
+PORTAL_RETRY_AFTER_MAX = 600.0  # longest pause a Retry-After header may ask for, in seconds
+PORTAL_STALL_TIMEOUT = 300.0  # stop a crawl with no response for this long; 0 turns it off

@@ -29,7 +29,7 @@ from archive.sites import (
     select_sites,
     write_sites,
 )
-from archive.stats import archive_stats
+from archive.stats import archive_stats, crawl_runs, run_report
 from search.errors import IndexLockedError, QueryError
 from search.query import matching_article_ids, search
 
@@ -112,6 +112,11 @@ def main(ctx: click.Context, data: Path | None, db: str | None) -> None:
     metavar="NAME=VALUE",
     help="Override a Scrapy setting, e.g. -s CONCURRENT_REQUESTS=4.",
 )
+@click.option(
+    "--contact",
+    metavar="EMAIL|URL",
+    help="How the portal's webmaster can reach you; added to the User-Agent.",
+)
 @click.option("-v", "--verbose", is_flag=True, help="Show Scrapy's log, not only progress.")
 @click.pass_context
 def crawl(
@@ -122,6 +127,7 @@ def crawl(
     delay: float | None,
     overrides: tuple[str, ...],
     verbose: bool,
+    contact: str | None = None,
 ) -> None:
     """Crawl SITES of the config (all of them when none is named) into the archive.
 
@@ -133,6 +139,7 @@ def crawl(
     """
     # Scrapy is slow to import; only crawl needs it.
     from crawler.discovery import detect_site_family
+    from crawler.politeness import STALLED
     from crawler.runner import run_crawl
     from crawler.spiders.portal import NO_PROFILES_SETTING
 
@@ -149,9 +156,19 @@ def crawl(
     }
     if delay is not None:
         settings |= {"DOWNLOAD_DELAY": delay, "AUTOTHROTTLE_START_DELAY": max(delay, 0.1)}
+    if contact:
+        settings["PORTAL_CONTACT"] = contact
     settings |= parse_overrides(overrides)
     outcome = run_crawl(data_dir(ctx), config_path, selected, settings)
     print_crawl_summary(outcome.run_id, outcome.status, outcome.site_stats, outcome.totals)
+    if outcome.status == STALLED:
+        stalled = [
+            key for key, stats in outcome.site_stats.items() if stats["finish_reason"] == STALLED
+        ]
+        fail(
+            f"crawl {outcome.run_id} stalled: {', '.join(stalled)} sent no response for "
+            "PORTAL_STALL_TIMEOUT seconds with requests pending, so the crawl stopped"
+        )
     unreachable = [
         f"{key}: nothing fetched ({', '.join(stats['failures']) or 'no page answered'})"
         for key, stats in outcome.site_stats.items()
@@ -290,6 +307,53 @@ def stats(ctx: click.Context, as_json: bool) -> None:
             f"last crawl {run['id']} ({run['status']}), started {run['started']}: "
             f"{run['pages_fetched']} pages, {run['articles_new']} new, "
             f"{run['articles_updated']} updated, {run['errors']} errors"
+        )
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the runs as a JSON list.")
+@click.pass_context
+def crawls(ctx: click.Context, as_json: bool) -> None:
+    """List the crawl runs: when, how they ended, their sites, pages and articles."""
+    runs = crawl_runs(open_archive(data_dir(ctx).db_url))
+    if as_json:
+        click.echo(json.dumps(runs, ensure_ascii=False, indent=2))
+        return
+    for run in runs:
+        click.echo(
+            f"{run['id']:>5}  {run['started']}  {run['finished'] or '-':<25}  "
+            f"{run['status']:<11} {run['pages_fetched']:>7} pages  {run['articles_new']:>6} new  "
+            f"{run['articles_updated']:>5} updated  {run['articles_unchanged']:>6} unchanged  "
+            f"{run['errors']:>5} errors  {' '.join(run['sites'])}"
+        )
+
+
+@main.command()
+@click.argument("run_id", metavar="RUN", type=int)
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.pass_context
+def report(ctx: click.Context, run_id: int, as_json: bool) -> None:
+    """What crawl RUN did per site and in total: pages, articles new / updated / unchanged,
+    failures by reason, bytes, duration and pages per second."""
+    figures = run_report(open_archive(data_dir(ctx).db_url), run_id)
+    if as_json:
+        click.echo(json.dumps(figures, ensure_ascii=False, indent=2))
+        return
+    click.echo(
+        f"crawl {figures['id']} ({figures['status']}), {figures['mode']}, "
+        f"started {figures['started']}, finished {figures['finished'] or '-'}"
+    )
+    for key, stats in [*figures["sites"].items(), ("total", figures["totals"])]:
+        failures = ", ".join(f"{reason} x{count}" for reason, count in stats["failures"].items())
+        # Runs recorded before reports existed have no bytes or duration per site.
+        duration = stats.get("duration_s")
+        click.echo(
+            f"  {key:<12} {stats['pages_fetched']:>6} pages  {stats['articles_new']:>5} new  "
+            f"{stats['articles_updated']:>5} updated  {stats['articles_unchanged']:>5} unchanged  "
+            f"{stats.get('bytes', 0):>10} bytes  "
+            f"{'-' if duration is None else f'{duration:.1f}':>7} s  "
+            f"{stats.get('pages_per_s', 0.0):>6.1f} pages/s  {stats['errors']:>4} errors"
+            + (f"  ({failures})" if failures else "")
         )
 
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -42,11 +44,72 @@ def serve_pages(pages: Pages) -> Iterator[tuple[str, list[str]]]:
         def log_message(self, *args: object) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    with _running(Handler) as base:
+        yield base, requested
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One request a scripted server received."""
+
+    path: str
+    at: float  # time.monotonic()
+    user_agent: str
+
+
+@dataclass(frozen=True)
+class Reply:
+    status: int
+    body: str = ""
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+# Path and the hits so far (this one included) → the reply, or None to never answer.
+Responder = Callable[[str, list[Hit]], Reply | None]
+
+
+@contextmanager
+def serve_script(respond: Responder) -> Iterator[tuple[str, list[Hit]]]:
+    """Serves what ``respond`` says on a free 127.0.0.1 port (statuses, headers such as
+    Retry-After, or no answer at all); yields its base URL and every request received."""
+    hits: list[Hit] = []
+    closing = threading.Event()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            hits.append(Hit(self.path, time.monotonic(), self.headers.get("User-Agent", "")))
+            reply = respond(self.path, hits)
+            if reply is None:
+                closing.wait()
+                return
+            payload = reply.body.encode("utf-8")
+            self.send_response(reply.status)
+            for name, value in {
+                "Content-Type": "text/html; charset=utf-8",
+                **reply.headers,
+            }.items():
+                self.send_header(name, value)
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    try:
+        with _running(Handler) as base:
+            yield base, hits
+    finally:
+        closing.set()
+
+
+@contextmanager
+def _running(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", requested
+        yield f"http://127.0.0.1:{server.server_address[1]}"
     finally:
         server.shutdown()
         server.server_close()

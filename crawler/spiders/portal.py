@@ -20,6 +20,7 @@ from archive.text import parse_html
 from archive.urls import canonical_url
 from crawler import discovery
 from crawler.items import ArticlePage, AttachedDocument
+from crawler.politeness import apply_crawl_policy, user_agent
 
 _SESSION_ID = re.compile(r";jsessionid=[^/?#]*", re.IGNORECASE)
 # Set by `portal-archive crawl --no-profiles`: every site is read with the generic profile.
@@ -51,6 +52,11 @@ class PortalSpider(scrapy.Spider):
         no_profiles = crawler.settings.getbool(NO_PROFILES_SETTING)
         spider.profile = get_profile("generic" if no_profiles else spider.site_config.family)
         spider.link_extractor = LinkExtractor(unique=True)
+        # Scrapy reads the crawler's settings only after the spider exists, so the site's own
+        # politeness settings still reach the downloader, robots.txt and AutoThrottle.
+        apply_crawl_policy(spider.site_config.crawl, crawler.settings)
+        # UserAgentMiddleware prefers a spider's own user_agent to USER_AGENT.
+        spider.user_agent = user_agent(crawler.settings)
         return spider
 
     async def start(self) -> AsyncIterator[scrapy.Request]:

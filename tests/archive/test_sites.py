@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from archive.sites import ConfigError, load_sites, select_sites
+from archive.sites import ConfigError, CrawlPolicy, load_sites, select_sites, write_sites
 
 CONFIG = """
 [sites.hatinh]
@@ -60,5 +60,38 @@ def test_missing_config_is_a_config_error(tmp_path: Path) -> None:
 def test_bad_configs_say_what_is_wrong(tmp_path: Path, text: str, message: str) -> None:
     path = tmp_path / "sites.toml"
     path.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError, match=message):
+        load_sites(path)
+
+
+def test_a_site_crawl_table_is_read_and_written_back(tmp_path: Path) -> None:
+    path = tmp_path / "sites.toml"
+    path.write_text(
+        CONFIG + '[sites.stttt.crawl]\ndelay = 2\nconcurrency = 2\ncontact = "a@b.vn"\n'
+        "obey_robots = false\n",
+        encoding="utf-8",
+    )
+    sites = load_sites(path)
+    assert sites["stttt"].crawl == CrawlPolicy(
+        delay=2.0, concurrency=2, contact="a@b.vn", obey_robots=False
+    )
+    assert sites["hatinh"].crawl == CrawlPolicy()
+    assert load_sites(write_sites(tmp_path / "again.toml", list(sites.values()))) == sites
+
+
+@pytest.mark.parametrize(
+    ("table", "message"),
+    [
+        ("delay = -1", r"\[sites.stttt.crawl\]: delay must not be negative"),
+        ("delay = true", "delay must be a number of seconds"),
+        ("concurrency = 0", "concurrency must be a whole number of at least 1"),
+        ('contact = ""', "contact must be a non-empty text"),
+        ('obey_robots = "no"', "obey_robots must be true or false"),
+        ("speed = 3", "unknown setting speed; known: delay, concurrency"),
+    ],
+)
+def test_bad_crawl_tables_say_what_is_wrong(tmp_path: Path, table: str, message: str) -> None:
+    path = tmp_path / "sites.toml"
+    path.write_text(CONFIG + f"[sites.stttt.crawl]\n{table}\n", encoding="utf-8")
     with pytest.raises(ConfigError, match=message):
         load_sites(path)

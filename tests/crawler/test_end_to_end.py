@@ -132,3 +132,44 @@ def test_stats_and_export_cover_the_archive(crawled: Crawled) -> None:
     seed = next(record for record in records.values() if record["title"] == SEED_TITLE)
     assert seed["published"] == "2020-12-25T09:04:00+07:00"
     assert len(records) == len(crawled.gold)
+
+
+def test_crawls_lists_both_runs(crawled: Crawled) -> None:
+    runs = json.loads(run_cli(crawled.data, "crawls", "--json").stdout)
+    assert [(run["id"], run["status"]) for run in runs] == [(1, "finished"), (2, "finished")]
+    assert runs[0]["articles_new"] == len(crawled.gold)
+    assert runs[1]["articles_unchanged"] == len(crawled.gold)
+    assert runs[1]["articles_new"] == 0
+    lines = run_cli(crawled.data, "crawls").stdout.splitlines()
+    assert len(lines) == 2
+    assert f"{len(crawled.gold)} new" in lines[0]
+    assert f"{len(crawled.gold)} unchanged" in lines[1]
+
+
+def test_report_gives_each_site_and_the_totals(crawled: Crawled) -> None:
+    report = json.loads(run_cli(crawled.data, "report", "2", "--json").stdout)
+    sites = report["sites"]
+    assert set(sites) == set(load_sites(crawled.config))
+    totals = report["totals"]
+    assert totals["articles_unchanged"] == len(crawled.gold)
+    assert totals["pages_fetched"] == sum(site["pages_fetched"] for site in sites.values())
+    for site in sites.values():
+        assert site["bytes"] > 0
+        assert site["duration_s"] > 0
+        assert site["pages_per_s"] == pytest.approx(
+            site["pages_fetched"] / site["duration_s"], 0.01
+        )
+    assert totals["bytes"] == sum(site["bytes"] for site in sites.values())
+    assert totals["pages_per_s"] > 0
+    text = run_cli(crawled.data, "report", "2").stdout.splitlines()
+    assert text[0].startswith("crawl 2 (finished), full, started ")
+    assert len(text) == 2 + len(sites)
+    assert text[-1].split()[:2] == ["total", str(totals["pages_fetched"])]
+
+
+def test_report_of_an_unknown_run_is_one_error_line(crawled: Crawled) -> None:
+    result = run_cli(crawled.data, "report", "99")
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        "Error: no crawl run 99; `portal-archive crawls` lists them"
+    ]
