@@ -10,7 +10,7 @@ from email.utils import format_datetime
 from html import escape
 from typing import TYPE_CHECKING
 
-from ..model import Article, Block, Category, SiteDef
+from ..model import Article, Block, Category
 from ..text import liferay_slug, numeric_entities
 from .base import (
     OUTSIDE_LINKS,
@@ -28,7 +28,7 @@ from .base import (
 )
 
 if TYPE_CHECKING:
-    from ..portal import Portal
+    pass
 
 _GUEST = "/web/guest"
 _GROUP_ID = 20182
@@ -43,10 +43,8 @@ _RSS_ITEMS = 20
 class Liferay(Family):
     name = "liferay"
 
-    def __init__(self, portal: Portal, site: SiteDef) -> None:
-        super().__init__(portal, site)
-        self.start_path = f"{_GUEST}/trang-chu"
-        self.search_path = f"{_GUEST}/tim-kiem"
+    start_path = f"{_GUEST}/trang-chu"
+    search_path = f"{_GUEST}/tim-kiem"
 
     # -- URLs ---------------------------------------------------------------------------
 

@@ -9,7 +9,7 @@ from email.utils import format_datetime
 from html import escape
 from typing import TYPE_CHECKING
 
-from ..model import Article, Block, Category, SiteDef
+from ..model import Article, Block, Category
 from ..text import nukeviet_alias, numeric_entities
 from .base import (
     OUTSIDE_LINKS,
@@ -28,7 +28,7 @@ from .base import (
 )
 
 if TYPE_CHECKING:
-    from ..portal import Portal
+    pass
 
 # nv_date('l - d/m/Y H:i'): the weekday comes first, Monday to Sunday.
 WEEKDAYS = ("Thứ hai", "Thứ ba", "Thứ tư", "Thứ năm", "Thứ sáu", "Thứ bảy", "Chủ nhật")
@@ -46,10 +46,8 @@ _RSS_ITEMS = 20
 class NukeViet(Family):
     name = "nukeviet"
 
-    def __init__(self, portal: Portal, site: SiteDef) -> None:
-        super().__init__(portal, site)
-        self.start_path = "/"
-        self.search_path = "/seek/"
+    start_path = "/"
+    search_path = "/seek/"
 
     # -- URLs ---------------------------------------------------------------------------
 

@@ -8,7 +8,7 @@ import string
 from html import escape
 from typing import TYPE_CHECKING
 
-from ..model import Article, Block, SiteDef
+from ..model import Article, Block
 from ..text import named_entities, tandan_slug
 from .base import (
     OUTSIDE_LINKS,
@@ -25,7 +25,7 @@ from .base import (
 )
 
 if TYPE_CHECKING:
-    from ..portal import Portal
+    pass
 
 _PAGES = "/portal/Pages"
 _SUFFIX_ALPHABET = string.ascii_lowercase + string.digits
@@ -39,10 +39,8 @@ _LIST_GUID = "7a1c5b8e_3f4d_4c2a_9b6e_0d8f2e1a4c37"
 class Tandan(Family):
     name = "tandan"
 
-    def __init__(self, portal: Portal, site: SiteDef) -> None:
-        super().__init__(portal, site)
-        self.start_path = f"{_PAGES}/default.aspx"
-        self.search_path = f"{_PAGES}/Tim-kiem.aspx"
+    start_path = f"{_PAGES}/default.aspx"
+    search_path = f"{_PAGES}/Tim-kiem.aspx"
 
     # -- URLs ---------------------------------------------------------------------------
 
