@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 import unicodedata
 import zlib
 from collections.abc import Callable, Iterator
@@ -77,6 +78,8 @@ class Family:
     start_path: str
     # Linked from every page and disallowed in robots.txt, so only robots.txt keeps it out.
     search_path: str
+    # Photo URLs the family's pages show; each is answered with a placeholder image.
+    image_route: re.Pattern[str]
     # Where the family uploads an article's documents; None: its pages carry no attachments.
     attachment_path: Callable[[Article, str], str] | None = None
 
@@ -104,6 +107,8 @@ class Family:
         document = self.portal.document(self.site.key, path)
         if document is not None:
             return Response(200, *document)
+        if self.image_route.fullmatch(path):
+            return Response(200, PLACEHOLDER_IMAGE, "image/gif")
         return self.route(path, query) or self.not_found()
 
     def robots(self) -> str:

@@ -15,7 +15,6 @@ from ..text import liferay_slug, numeric_entities
 from .base import (
     OUTSIDE_LINKS,
     PER_PAGE,
-    PLACEHOLDER_IMAGE,
     Family,
     Query,
     Response,
@@ -45,6 +44,7 @@ class Liferay(Family):
 
     start_path = f"{_GUEST}/trang-chu"
     search_path = f"{_GUEST}/tim-kiem"
+    image_route = _IMAGE
 
     # -- URLs ---------------------------------------------------------------------------
 
@@ -97,8 +97,6 @@ class Liferay(Family):
         feed = _RSS.fullmatch(path)
         if feed and feed[1] in self._categories and feed[2] == _instance(feed[1]):
             return self._feed(self._categories[feed[1]])
-        if _IMAGE.fullmatch(path):
-            return Response(200, PLACEHOLDER_IMAGE, "image/gif")
         return None
 
     # -- pages --------------------------------------------------------------------------

@@ -14,7 +14,6 @@ from ..text import nukeviet_alias, numeric_entities
 from .base import (
     OUTSIDE_LINKS,
     PER_PAGE,
-    PLACEHOLDER_IMAGE,
     Family,
     Query,
     Response,
@@ -48,6 +47,7 @@ class NukeViet(Family):
 
     start_path = "/"
     search_path = "/seek/"
+    image_route = _IMAGE
 
     # -- URLs ---------------------------------------------------------------------------
 
@@ -96,8 +96,6 @@ class NukeViet(Family):
         listing = _LISTING.fullmatch(path)
         if listing and listing[1] in self._categories:
             return self._category(listing[1], int(listing[2] or 1))
-        if _IMAGE.fullmatch(path):
-            return Response(200, PLACEHOLDER_IMAGE, "image/gif")
         return None
 
     # -- pages --------------------------------------------------------------------------

@@ -13,7 +13,6 @@ from ..text import portalfolder_slug
 from .base import (
     OUTSIDE_LINKS,
     PER_PAGE,
-    PLACEHOLDER_IMAGE,
     Family,
     Query,
     Response,
@@ -47,7 +46,7 @@ class PortalFolder(Family):
         self.start_path = f"{self.root}/folder/home"
         self.search_path = f"{self.root}/search"
         self._listing = re.compile(rf"{self.root}/folder/([a-z0-9-]+)(?:/(\d+)\.html?)?")
-        self._image = re.compile(
+        self.image_route = re.compile(
             rf"/{ctx}/static/uploads/ckeditor/images\.thumb\.[0-9a-f-]{{36}}\.jpg"
         )
         self._slugs: set[str] = set()
@@ -83,8 +82,6 @@ class PortalFolder(Family):
         match = self._listing.fullmatch(path)
         if match and match[1] in self._categories:
             return self._category(match[1], int(match[2] or 1))
-        if self._image.fullmatch(path):
-            return Response(200, PLACEHOLDER_IMAGE, "image/gif")
         return None
 
     # -- pages --------------------------------------------------------------------------

@@ -13,7 +13,6 @@ from ..text import named_entities, tandan_slug
 from .base import (
     OUTSIDE_LINKS,
     PER_PAGE,
-    PLACEHOLDER_IMAGE,
     Family,
     Query,
     Response,
@@ -41,6 +40,7 @@ class Tandan(Family):
 
     start_path = f"{_PAGES}/default.aspx"
     search_path = f"{_PAGES}/Tim-kiem.aspx"
+    image_route = _IMAGE
 
     # -- URLs ---------------------------------------------------------------------------
 
@@ -72,8 +72,6 @@ class Tandan(Family):
         match = _CATEGORY.fullmatch(path)
         if match and match[1] in self._categories:
             return html_response(self._category(match[1], _page_index(query)))
-        if _IMAGE.fullmatch(path):
-            return Response(200, PLACEHOLDER_IMAGE, "image/gif")
         return None
 
     # -- pages --------------------------------------------------------------------------
