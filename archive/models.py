@@ -16,9 +16,11 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     TypeDecorator,
+    UniqueConstraint,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -214,3 +216,28 @@ class Document(Base):
     text: Mapped[str | None] = mapped_column(Text)
     capture_id: Mapped[int | None] = mapped_column(ForeignKey("capture.id"))
     fetched_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class FrontierRequest(Base):
+    """A request a crawl run scheduled for a site, kept so that a killed crawl can resume.
+
+    A request is done once everything its response produced is safe: the
+    requests it found recorded here, its article or document stored. A run that
+    finishes deletes its rows.
+    """
+
+    __tablename__ = "frontier_request"
+    __table_args__ = (
+        UniqueConstraint("run_id", "site_key", "fingerprint", name="uq_frontier_request"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("crawl_run.id"))
+    site_key: Mapped[str] = mapped_column(String(100))
+    # Scrapy's request fingerprint (hex), what its duplicate filter compares.
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    url: Mapped[str] = mapped_column(Text)
+    # The request as Scrapy's ``Request.to_dict`` gives it, pickled: its meta
+    # holds the dates listings show, which JSON has no type for.
+    request: Mapped[bytes] = mapped_column(LargeBinary)
+    done: Mapped[bool] = mapped_column(default=False)

@@ -7,6 +7,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from email.utils import parsedate_to_datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
@@ -70,6 +71,16 @@ class CaptureRecord:
         return payload_digest(self.body)
 
 
+@dataclass(frozen=True)
+class KnownArticle:
+    """What the archive knows of an article's current state, to ask the server if it changed."""
+
+    # The latest of its publication, update and Last-Modified times.
+    modified: datetime | None
+    etag: str | None = None
+    last_modified: str | None = None
+
+
 def content_hash(title: str | None, body: str) -> str:
     """Hash of what a reader sees; whitespace differences are not a new version."""
     text = _WHITESPACE.sub(" ", f"{title or ''}\n{body}").strip()
@@ -102,13 +113,77 @@ class ArchiveStore:
             session.flush()
             return run.id
 
+    def set_site_mode(self, run_id: int, site_key: str, mode: str) -> None:
+        """Records at the start whether the run crawls the site in full or incrementally."""
+        with self.archive.session() as session:
+            run = session.get_one(CrawlRun, run_id)
+            run.site_stats = {
+                **run.site_stats,
+                site_key: {**run.site_stats.get(site_key, {}), "mode": mode},
+            }
+            modes = {stats.get("mode") for stats in run.site_stats.values()} - {None}
+            run.mode = modes.pop() if len(modes) == 1 else "mixed"
+
+    def site_mode(self, run_id: int, site_key: str) -> str | None:
+        """The mode an (interrupted and resumed) run already chose for the site."""
+        with self.archive.sessions() as session:
+            run = session.get_one(CrawlRun, run_id)
+            return run.site_stats.get(site_key, {}).get("mode")
+
+    def last_full_crawl(self, site_key: str) -> datetime | None:
+        """When the site's latest completed full crawl finished, if it ever had one."""
+        statement = (
+            select(CrawlRun)
+            .where(CrawlRun.status == "finished", CrawlRun.finished_at.is_not(None))
+            .order_by(CrawlRun.finished_at.desc())
+        )
+        with self.archive.sessions() as session:
+            for run in session.scalars(statement):
+                stats = run.site_stats.get(site_key)
+                if (
+                    site_key in run.sites.split()
+                    and stats
+                    and stats.get("mode", run.mode) == "full"
+                ):
+                    return run.finished_at
+        return None
+
+    def known_articles(self, site_id: int) -> dict[str, KnownArticle]:
+        """The site's archived articles by canonical URL, with the validators of their capture."""
+        statement = (
+            select(Article.url, Article.published, Article.updated, Capture.headers)
+            .outerjoin(Capture, Article.capture_id == Capture.id)
+            .where(Article.site_id == site_id)
+        )
+        with self.archive.sessions() as session:
+            return {
+                url: _known_article(published, updated, headers or {})
+                for url, published, updated, headers in session.execute(statement)
+            }
+
+    def known_documents(self) -> set[str]:
+        with self.archive.sessions() as session:
+            return set(session.scalars(select(Document.url)))
+
+    def touch_article(self, url: str) -> bool:
+        """Marks an article seen unchanged (the server said 304); False if it is not archived."""
+        with self.archive.session() as session:
+            article = session.scalar(select(Article).where(Article.url == canonical_url(url)))
+            if article is None:
+                return False
+            article.last_seen = utcnow()
+            return True
+
     def add_site_counters(self, run_id: int, site_key: str, counters: Mapping[str, int]) -> None:
         """Adds one site's counters to the run's totals and keeps them per site."""
         with self.archive.session() as session:
             run = session.get_one(CrawlRun, run_id)
             for name in RUN_COUNTERS:
                 setattr(run, name, getattr(run, name) + counters.get(name, 0))
-            run.site_stats = {**run.site_stats, site_key: dict(counters)}
+            run.site_stats = {
+                **run.site_stats,
+                site_key: {**run.site_stats.get(site_key, {}), **counters},
+            }
 
     def finish_run(self, run_id: int, status: str) -> None:
         with self.archive.session() as session:
@@ -233,3 +308,25 @@ def _fill_article(
         Attachment(url=item.url, name=item.name, media_type=item.media_type)
         for item in extracted.attachments
     ]
+
+
+def _known_article(
+    published: datetime | None, updated: datetime | None, headers: Mapping[str, str]
+) -> KnownArticle:
+    lowered = {name.lower(): value for name, value in headers.items()}
+    last_modified = lowered.get("last-modified")
+    times = [moment for moment in (published, updated, _http_date(last_modified)) if moment]
+    return KnownArticle(
+        modified=max(times) if times else None,
+        etag=lowered.get("etag"),
+        last_modified=last_modified,
+    )
+
+
+def _http_date(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        return parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None

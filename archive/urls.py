@@ -14,6 +14,29 @@ _NOISE_PARAMS = re.compile(
 # Alternative views of the same article: NukeViet's /savefile/ and /print/, /in-bai/ pages.
 _VIEW_SEGMENTS = frozenset({"savefile", "print", "printpage", "in-bai"})
 _DEFAULT_PORTS = {"http": 80, "https": 443}
+# Session ids in the query: names CMSs use, with a value long enough to be a token rather
+# than, say, a section id (``?sid=12``).
+_SESSION_PARAMS = frozenset({"sid", "sessid", "sessionid", "session_id", "phpsessid", "jsessionid"})
+_SESSION_TOKEN = re.compile(r"^[0-9A-Za-z_-]{16,}$")
+
+
+def without_session(url: str) -> str:
+    """The URL without session ids, which would make every visit's links new ones.
+
+    Nothing else is dropped: Liferay's ``p_p_*`` parameters look like noise but
+    route the pager's parameters to their portlet.
+    """
+    parts = urlsplit(url)
+    path = _SESSION_PATH_PARAM.sub("", parts.path)
+    pairs = parse_qsl(parts.query, keep_blank_values=True)
+    kept = [(k, v) for k, v in pairs if not _is_session_param(k, v)]
+    if path == parts.path and len(kept) == len(pairs):
+        return url
+    return urlunsplit(parts._replace(path=path, query=urlencode(kept)))
+
+
+def _is_session_param(name: str, value: str) -> bool:
+    return name.lower() in _SESSION_PARAMS and bool(_SESSION_TOKEN.match(value))
 
 
 def canonical_url(url: str, site_base_url: str | None = None) -> str:
@@ -34,7 +57,7 @@ def canonical_url(url: str, site_base_url: str | None = None) -> str:
     netloc = host if port in (None, _DEFAULT_PORTS.get(scheme)) else f"{host}:{port}"
     path = _without_view_segments(_SESSION_PATH_PARAM.sub("", parts.path)) or "/"
     query = [(k, v.strip()) for k, v in parse_qsl(parts.query, keep_blank_values=True)]
-    query = [(k, v) for k, v in query if not _NOISE_PARAMS.match(k)]
+    query = [(k, v) for k, v in query if not (_NOISE_PARAMS.match(k) or _is_session_param(k, v))]
     return urlunsplit((scheme, netloc, path, urlencode(query), ""))
 
 

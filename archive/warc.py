@@ -6,7 +6,8 @@ whose payload equals an earlier capture of the same URL becomes a ``revisit``
 record instead (the WARC way of saying "unchanged"). Files are named
 ``<prefix>-<run>-<site>-<seq>.warc.gz`` and a new one is started once a file
 reaches ``max_bytes``; each file opens with a ``warcinfo`` record naming the
-software, its version and the crawl run.
+software, its version and the crawl run. A file whose writer was killed
+mid-record is repaired by cutting the torn record off (``repair_warc``).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import base64
 import hashlib
 import http
 import json
+import os
 import zlib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -41,6 +43,9 @@ WARC_SUFFIX = ".warc.gz"
 _FRAMING_HEADERS = frozenset({"transfer-encoding", "content-length"})
 # Everything that goes wrong reading a damaged record: bad gzip, short file, bad header.
 READ_ERRORS = (ArchiveLoadFailed, EOFError, zlib.error, OSError, ValueError, StopIteration)
+_GZIP_WBITS = 16 + zlib.MAX_WBITS
+# Small reads bound what one read of a very compressible record inflates to.
+_REPAIR_CHUNK = 64 * 1024
 
 
 def software_version() -> str:
@@ -134,7 +139,7 @@ class WarcWriter:
 
     def _open_next_file(self) -> None:
         self.directory.mkdir(parents=True, exist_ok=True)
-        stem = f"{SOFTWARE}-{self.run_id:06d}-{self.site_key}"
+        stem = _stem(self.run_id, self.site_key)
         sequence = 0
         while (self.directory / f"{stem}-{sequence:05d}{WARC_SUFFIX}").exists():
             sequence += 1
@@ -173,6 +178,56 @@ class WarcWriter:
             http_headers=http_headers,
             warc_headers_dict=warc_headers,
         )
+
+
+def _stem(run_id: int, site_key: str) -> str:
+    return f"{SOFTWARE}-{run_id:06d}-{site_key}"
+
+
+def run_warc_files(directory: Path, run_id: int, site_key: str) -> list[Path]:
+    """The WARC files of one run and site, in the order they were written."""
+    return sorted(directory.glob(f"{_stem(run_id, site_key)}-*{WARC_SUFFIX}"))
+
+
+def complete_length(path: Path) -> int:
+    """How many bytes of the WARC file at ``path`` hold complete records.
+
+    A killed writer can leave the last gzip member (one record) cut short.
+    warcio reads such a member without complaint, so completeness is checked
+    on the members themselves: a member is complete once its gzip trailer is.
+    """
+    end = position = 0
+    decompressor = zlib.decompressobj(_GZIP_WBITS)
+    with path.open("rb") as handle:
+        while chunk := handle.read(_REPAIR_CHUNK):
+            while chunk:
+                try:
+                    decompressor.decompress(chunk)
+                except zlib.error:
+                    return end
+                if not decompressor.eof:
+                    position += len(chunk)
+                    break
+                position += len(chunk) - len(decompressor.unused_data)
+                end = position
+                chunk = decompressor.unused_data
+                decompressor = zlib.decompressobj(_GZIP_WBITS)
+    return end
+
+
+def repair_warc(path: Path) -> int:
+    """Cuts a torn last record off the WARC file at ``path``; returns the length kept.
+
+    A file left without any complete record is removed.
+    """
+    kept = complete_length(path)
+    if kept == 0:
+        path.unlink()
+    elif kept < path.stat().st_size:
+        with path.open("r+b") as handle:
+            handle.truncate(kept)
+            os.fsync(handle.fileno())
+    return kept
 
 
 def _response_headers(exchange: HttpExchange) -> StatusAndHeaders:

@@ -2,7 +2,7 @@
 
     python -m bench.pipeline [--articles 300] [--seed 1]
 
-Prints the crawl's speed (pages per second, first crawl and recrawl) and how
+Prints the crawl's speed (pages per second, first crawl and full recrawl) and how
 faithfully the archive holds the testbed's gold truth: articles found exactly
 once, exact title / publication time / author / category, body token-F1.
 """
@@ -10,10 +10,7 @@ once, exact title / publication time / author / category, body token-F1.
 from __future__ import annotations
 
 import argparse
-import subprocess
-import sys
 import tempfile
-import time
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
@@ -24,8 +21,8 @@ from sqlalchemy import select
 
 from archive.db import open_archive, sqlite_url
 from archive.models import Article
-from archive.stats import archive_stats
 from archive.urls import canonical_url
+from bench.runs import timed_crawl
 from bench.scoring import token_f1
 from testbed import Testbed
 
@@ -37,14 +34,6 @@ FIELD_CHECKS: dict[str, Callable[[Article, dict[str, Any]], bool]] = {
     "author": lambda article, gold: article.author == gold["author"],
     "category": lambda article, gold: article.category == gold["category"],
 }
-
-
-def timed_crawl(data: Path, config: Path) -> float:
-    started = time.perf_counter()
-    command = [sys.executable, "-m", "portal_archive", "--data", str(data)]
-    command += ["crawl", "--config", str(config), "--delay", "0"]
-    subprocess.run(command, check=True, capture_output=True)
-    return time.perf_counter() - started
 
 
 def percent(hits: Iterable[bool]) -> str:
@@ -84,11 +73,13 @@ def main() -> None:
         testbed.write_sites(config)
         gold = testbed.gold()
         first = timed_crawl(data, config)
-        pages = archive_stats(open_archive(sqlite_url(data / "archive.sqlite3")))["last_crawl"]
-        second = timed_crawl(data, config)
+        second = timed_crawl(data, config, "--full")
         rows = [
-            ("first crawl", f"{first:.1f} s, {pages['pages_fetched'] / first:.1f} pages/s"),
-            ("recrawl", f"{second:.1f} s, {pages['pages_fetched'] / second:.1f} pages/s"),
+            ("first crawl", f"{first.seconds:.1f} s, {first.pages / first.seconds:.1f} pages/s"),
+            (
+                "full recrawl",
+                f"{second.seconds:.1f} s, {second.pages / second.seconds:.1f} pages/s",
+            ),
             *score(data, gold),
         ]
     print(f"testbed: {args.articles} articles, seed {args.seed}")

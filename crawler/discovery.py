@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import urllib.request
+from datetime import date, datetime
 from urllib.parse import urljoin
 
 from lxml import etree
@@ -41,16 +42,30 @@ def sitemaps_in_robots(robots_txt: bytes, base_url: str) -> list[str]:
     return list(sitemap_urls_from_robots(robots_txt, base_url=base_url))
 
 
-def sitemap_entries(body: bytes) -> tuple[list[str], list[str]]:
-    """(page URLs, nested sitemap URLs) of a sitemap or sitemap index; empty if unreadable."""
+def sitemap_entries(body: bytes) -> tuple[dict[str, date | datetime | None], list[str]]:
+    """({page URL: its lastmod}, nested sitemap URLs) of a sitemap or sitemap index.
+
+    Both are empty if the sitemap is unreadable; a lastmod that is not a W3C date is None.
+    """
     try:
         sitemap = Sitemap(body)
     except (etree.XMLSyntaxError, ValueError):
-        return [], []
-    locations = [entry["loc"] for entry in sitemap if entry.get("loc")]
+        return {}, []
+    entries = [entry for entry in sitemap if entry.get("loc")]
     if sitemap.type == "sitemapindex":
-        return [], locations
-    return locations, []
+        return {}, [entry["loc"] for entry in entries]
+    return {entry["loc"]: _w3c_date(entry.get("lastmod")) for entry in entries}, []
+
+
+def _w3c_date(text: str | None) -> date | datetime | None:
+    """A sitemap lastmod: a day, or a moment with its offset (a moment without one is a day)."""
+    if not text:
+        return None
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.date()
 
 
 def feed_links_in_page(tree: etree._Element, page_url: str) -> list[str]:

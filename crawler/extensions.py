@@ -12,6 +12,7 @@ from scrapy.statscollectors import StatsCollector
 from twisted.internet.task import LoopingCall
 
 from crawler.context import store_from
+from crawler.failures import FAILED_URLS, FAILURE_COUNT_PREFIX
 
 STAT_RUN_ID = "archive/run_id"
 STAT_SITE_ID = "archive/site_id"
@@ -21,21 +22,12 @@ def site_counters(stats: StatsCollector) -> dict[str, Any]:
     """A site's crawl counters and failure reasons, read from the crawler's stats."""
     values = stats.get_stats()
     failures = {
-        key.rsplit("/", 1)[-1].rsplit(".", 1)[-1]: count
+        key.removeprefix(FAILURE_COUNT_PREFIX): count
         for key, count in values.items()
-        if key.startswith("downloader/exception_type_count/")
-        # Requests refused by robots.txt or the scope are policy, counted on their own.
-        and not key.endswith(".IgnoreRequest")
+        if key.startswith(FAILURE_COUNT_PREFIX)
     }
-    failures |= {
-        f"HTTP {key.rsplit('/', 1)[-1]}": count
-        for key, count in values.items()
-        if key.startswith("downloader/response_status_count/") and key[-3] in "45"
-    }
-    failures |= {
-        "extraction error": values.get("archive/extraction_errors", 0),
-    }
-    failures = {reason: count for reason, count in failures.items() if count}
+    if values.get("archive/extraction_errors"):
+        failures["extraction error"] = values["archive/extraction_errors"]
     started: datetime | None = values.get("start_time")
     # finish_time is only set once the spider closes; progress lines use the time so far.
     finished: datetime = values.get("finish_time") or datetime.now(UTC)
@@ -47,10 +39,20 @@ def site_counters(stats: StatsCollector) -> dict[str, Any]:
         "articles_updated": values.get("archive/articles_updated", 0),
         "articles_unchanged": values.get("archive/articles_unchanged", 0),
         "articles_missing_fields": values.get("archive/articles_missing_fields", 0),
+        "known_skipped": values.get("incremental/known_skipped", 0),
+        "revalidated": values.get("incremental/revalidated", 0),
         "out_of_scope": values.get("scope/dropped", 0),
+        "traps": {
+            key.removeprefix("traps/"): count
+            for key, count in values.items()
+            if key.startswith("traps/")
+        },
         "robots_forbidden": values.get("robotstxt/forbidden", 0),
         "errors": sum(failures.values()),
         "failures": failures,
+        "failed": values.get(FAILED_URLS, []),
+        # Transient errors that a later attempt got past.
+        "retried": values.get("retry/count", 0),
         "bytes": values.get("downloader/response_bytes", 0),
         "started": started.isoformat() if started else None,
         "finished": finished.isoformat(),

@@ -30,4 +30,12 @@ class AttachedDocument:
     capture_id: int | None = None
 
 
-CrawlItem = ArticlePage | AttachedDocument
+@dataclass
+class FetchFailure:
+    """A page or document that could not be fetched, after whatever retries made sense."""
+
+    url: str
+    reason: str
+
+
+CrawlItem = ArticlePage | AttachedDocument | FetchFailure

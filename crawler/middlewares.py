@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import logging
 from pathlib import Path
 from typing import Self
@@ -10,7 +11,7 @@ from urllib.parse import urlsplit
 from scrapy import Request, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
-from scrapy.http import Response
+from scrapy.http import Response, TextResponse
 from scrapy.http.headers import Headers
 
 from archive.models import utcnow
@@ -46,6 +47,33 @@ class SiteScopeMiddleware:
             self.crawler.stats.inc_value("scope/dropped")
             logger.debug("out of scope (%s): %s", allowed, request.url)
             raise IgnoreRequest(f"out of scope: {request.url}")
+
+
+# Encodings that cannot write Vietnamese: a page declared in one of them that is valid UTF-8
+# was mislabelled by its server (legacy TCVN3 bytes are never valid UTF-8 beyond ASCII).
+_WESTERN_ENCODINGS = frozenset({"ascii", "iso8859-1", "cp1252"})
+
+
+class CharsetMiddleware:
+    """Reads a UTF-8 page as UTF-8 when its server declared a Western single-byte charset.
+
+    The WARC keeps the response as sent; only how the crawler decodes it changes.
+    """
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        if not isinstance(response, TextResponse) or response.encoding in ("utf-8", "utf8"):
+            return response
+        if _normalised(response.encoding) not in _WESTERN_ENCODINGS or response.body.isascii():
+            return response
+        try:
+            response.body.decode("utf-8")
+        except UnicodeDecodeError:
+            return response
+        return response.replace(encoding="utf-8")
+
+
+def _normalised(encoding: str) -> str:
+    return codecs.lookup(encoding).name if encoding else ""
 
 
 class WarcCaptureMiddleware:

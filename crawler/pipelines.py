@@ -14,26 +14,35 @@ from archive.models import Article
 from archive.store import ArchiveStore, SaveStatus
 from crawler.context import data_dir_from, store_from
 from crawler.extensions import STAT_SITE_ID
-from crawler.items import ArticlePage, AttachedDocument, CrawlItem
+from crawler.failures import FAILED_URLS, FAILURE_COUNT_PREFIX
+from crawler.items import ArticlePage, AttachedDocument, CrawlItem, FetchFailure
 from search.indexer import ArticleIndex
 
 logger = logging.getLogger(__name__)
 
 
 class ArchivePipeline:
-    """Saves attached documents, and extracts and saves articles (new, updated or unchanged)."""
+    """Saves attached documents, extracts and saves articles (new, updated or unchanged), and
+    keeps what could not be fetched with its reason.
+
+    The failed URLs kept per site are capped (``PORTAL_FAILURES_KEPT``); the counts never are.
+    """
 
     def __init__(self, crawler: Crawler, store: ArchiveStore) -> None:
         assert crawler.stats is not None
         self.crawler = crawler
         self.stats = crawler.stats
         self.store = store
+        self.failures_kept = crawler.settings.getint("PORTAL_FAILURES_KEPT")
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         return cls(crawler, store_from(crawler.settings))
 
     def process_item(self, item: CrawlItem) -> CrawlItem:
+        if isinstance(item, FetchFailure):
+            self._record_failure(item)
+            return item
         if isinstance(item, AttachedDocument):
             is_new = self.store.save_document(item.url, item.media_type, item.body, item.capture_id)
             self.stats.inc_value("archive/documents_new" if is_new else "archive/documents_seen")
@@ -57,6 +66,16 @@ class ArchivePipeline:
         item.save_status = result.status
         item.regrouped = result.regrouped
         return item
+
+    def _record_failure(self, failure: FetchFailure) -> None:
+        self.stats.inc_value(FAILURE_COUNT_PREFIX + failure.reason)
+        failed = self.stats.get_value(FAILED_URLS)
+        if failed is None:
+            failed = []
+            self.stats.set_value(FAILED_URLS, failed)
+        if len(failed) < self.failures_kept:
+            failed.append({"url": failure.url, "reason": failure.reason})
+        logger.info("failed: %s (%s)", failure.url, failure.reason)
 
 
 class IndexPipeline:

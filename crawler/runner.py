@@ -16,6 +16,7 @@ from archive.db import open_archive
 from archive.models import CrawlRun
 from archive.sites import SiteConfig
 from archive.store import RUN_COUNTERS, ArchiveStore
+from crawler.frontier import RESUMABLE, FrontierStore, crawl_lock, resume_run
 from crawler.politeness import STALLED
 from crawler.spiders.portal import PortalSpider
 
@@ -66,25 +67,40 @@ def run_crawl(
     sites: list[SiteConfig],
     overrides: Mapping[str, Any] | None = None,
 ) -> CrawlOutcome:
-    """Crawls ``sites`` concurrently, one spider each, until done or interrupted (Ctrl-C)."""
+    """Crawls ``sites`` concurrently, one spider each, until done or interrupted (Ctrl-C).
+
+    The unfinished run of the same sites, if any (killed or interrupted), is
+    resumed rather than a new one started; a crawl of them still running is an error.
+    """
     data_dir.create()
+    keys = [site.key for site in sites]
+    with crawl_lock(data_dir.jobs_dir, keys):
+        return _run(data_dir, config_path, keys, overrides or {})
+
+
+def _run(
+    data_dir: DataDir, config_path: Path, keys: list[str], overrides: Mapping[str, Any]
+) -> CrawlOutcome:
     archive = open_archive(data_dir.db_url)
     store = ArchiveStore(archive)
-    run_id = store.start_run([site.key for site in sites])
-    settings = crawl_settings(data_dir, config_path, run_id, overrides or {})
+    frontier = FrontierStore(archive)
+    run_id = resume_run(frontier, data_dir, keys) or store.start_run(keys)
+    settings = crawl_settings(data_dir, config_path, run_id, overrides)
     process = CrawlerProcess(settings)
     logging.getLogger("scrapy").setLevel(settings.get("LOG_LEVEL"))
     crawlers = []
-    for site in sites:
+    for key in keys:
         crawler = process.create_crawler(PortalSpider)
         crawlers.append(crawler)
-        process.crawl(crawler, site=site.key, config=str(config_path))
+        process.crawl(crawler, site=key, config=str(config_path))
     status = "failed"
     try:
         process.start()
         status = _run_status(crawlers)
     finally:
         store.finish_run(run_id, status)
+        if status not in RESUMABLE:
+            frontier.clear(run_id)
     with archive.sessions() as session:
         run = session.get_one(CrawlRun, run_id)
         totals = {name: getattr(run, name) for name in RUN_COUNTERS}

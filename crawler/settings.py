@@ -17,6 +17,9 @@ CONCURRENT_REQUESTS = 8
 CONCURRENT_REQUESTS_PER_DOMAIN = 1
 DOWNLOAD_DELAY = 1.0
 DOWNLOAD_TIMEOUT = 30
+# No attached document comes near this (pages: PORTAL_PAGE_MAXSIZE); gzip bombs do.
+DOWNLOAD_MAXSIZE = 64 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 16 * 1024 * 1024
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_MAX_DELAY = 30.0
@@ -28,12 +31,27 @@ LOG_LEVEL = "INFO"
 
 DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.SiteScopeMiddleware": 50,
+    # After decompression (590) and before the spider reads the text.
+    "crawler.middlewares.CharsetMiddleware": 100,
     # Before RetryMiddleware (550) sees the response: a Retry-After is honoured, not hammered.
     "crawler.politeness.RetryAfterMiddleware": 560,
+    # Before RedirectMiddleware (600) follows a redirect back into its own chain.
+    "crawler.traps.RedirectLoopMiddleware": 610,
     # Next to the downloader, before redirects, retries and decompression touch
     # the response, so every exchange is archived as it came.
     "crawler.middlewares.WarcCaptureMiddleware": 800,
 }
+SPIDER_MIDDLEWARES = {
+    # Nearer the engine than every middleware that drops requests, and than
+    # HttpErrorMiddleware (50), so that an error page is done too.
+    "crawler.frontier.FrontierMiddleware": 40,
+    # Nearer the engine than DepthMiddleware (900), so responses carry their depth.
+    "crawler.incremental.IncrementalMiddleware": 600,
+    # Nearer the spider: traps are dropped before they could count as something to fetch.
+    "crawler.traps.TrapGuardMiddleware": 650,
+}
+# Takes the requests a resumed run already recorded for seen (crawler/frontier.py).
+DUPEFILTER_CLASS = "crawler.frontier.FrontierDupeFilter"
 # Scrapy's HTTP handler, with downloads the stall watchdog can abort.
 DOWNLOAD_HANDLERS = {
     "http": "crawler.politeness.AbortableDownloadHandler",
@@ -62,3 +80,11 @@ PORTAL_PROGRESS_INTERVAL = 5.0  # seconds between progress lines; 0 turns them o
 PORTAL_CONTACT = None  # an email or URL appended to USER_AGENT so webmasters can reach us
 PORTAL_RETRY_AFTER_MAX = 600.0  # longest pause a Retry-After header may ask for, in seconds
 PORTAL_STALL_TIMEOUT = 300.0  # stop a crawl with no response for this long; 0 turns it off
+PORTAL_FAILURES_KEPT = 10_000  # failed URLs kept per site in a run's report (counts are complete)
+PORTAL_PAGE_MAXSIZE = 8 * 1024 * 1024  # largest HTML page or feed read, decompressed
+PORTAL_TRAP_MAX_URL_LENGTH = 500  # longer URLs are taken for traps (crawler/traps.py)
+PORTAL_TRAP_MAX_DEPTH = 12  # so are paths of more segments
+# Incremental crawls (crawler/incremental.py).
+PORTAL_FULL = False  # crawl every site in full even if it had a full crawl (`crawl --full`)
+PORTAL_FULL_RECRAWL_DAYS = 30.0  # a site's next crawl is full when its last one is older; 0: never
+PORTAL_INCREMENTAL_MARGIN = 1  # listing pages holding only known articles read before stopping

@@ -117,6 +117,11 @@ def main(ctx: click.Context, data: Path | None, db: str | None) -> None:
     metavar="EMAIL|URL",
     help="How the portal's webmaster can reach you; added to the User-Agent.",
 )
+@click.option(
+    "--full",
+    is_flag=True,
+    help="Crawl in full even the sites that had a full crawl (default: incremental for those).",
+)
 @click.option("-v", "--verbose", is_flag=True, help="Show Scrapy's log, not only progress.")
 @click.pass_context
 def crawl(
@@ -127,15 +132,22 @@ def crawl(
     delay: float | None,
     overrides: tuple[str, ...],
     verbose: bool,
+    full: bool,
     contact: str | None = None,
 ) -> None:
     """Crawl SITES of the config (all of them when none is named) into the archive.
 
     A SITE may also be a start URL (http://…) of a portal nobody configured: its
     CMS family is detected from that page, and unknown ones are read with the
-    generic profile. Every article found is extracted, stored and indexed; a
-    crawl run again updates changed articles and adds nothing twice. Ctrl-C
-    stops cleanly.
+    generic profile. Every article found is extracted, stored and indexed.
+
+    A site's first crawl is full; later ones are incremental: listings are read
+    newest first until they show only known articles, and known articles are
+    fetched again (conditionally) only when a listing or sitemap dates them
+    later than the archived copy. --full, or PORTAL_FULL_RECRAWL_DAYS (default
+    30) since the last full crawl, makes a crawl full again. A crawl run again
+    adds nothing twice. Ctrl-C stops cleanly; after Ctrl-C, a crash or a kill,
+    the same command resumes the unfinished crawl where it stopped.
     """
     # Scrapy is slow to import; only crawl needs it.
     from crawler.discovery import detect_site_family
@@ -153,6 +165,7 @@ def crawl(
     settings: dict[str, Any] = {
         "LOG_LEVEL": "INFO" if verbose else "WARNING",
         NO_PROFILES_SETTING: no_profiles,
+        "PORTAL_FULL": full,
     }
     if delay is not None:
         settings |= {"DOWNLOAD_DELAY": delay, "AUTOTHROTTLE_START_DELAY": max(delay, 0.1)}
@@ -172,7 +185,8 @@ def crawl(
     unreachable = [
         f"{key}: nothing fetched ({', '.join(stats['failures']) or 'no page answered'})"
         for key, stats in outcome.site_stats.items()
-        if stats["pages_fetched"] == 0
+        # A resumed run may have had nothing left to fetch for a site.
+        if stats["pages_fetched"] == 0 and not stats.get("resumed")
     ]
     if unreachable:
         fail("could not crawl " + "; ".join(unreachable))
@@ -187,7 +201,8 @@ def print_crawl_summary(
     for key, stats in site_stats.items():
         failures = ", ".join(f"{reason} x{count}" for reason, count in stats["failures"].items())
         click.echo(
-            f"  {key:<12} {stats['pages_fetched']:>6} pages  {stats['articles_new']:>5} new  "
+            f"  {key:<12} {stats.get('mode', ''):<11} {stats['pages_fetched']:>6} pages  "
+            f"{stats['articles_new']:>5} new  "
             f"{stats['articles_updated']:>5} updated  {stats['articles_unchanged']:>5} unchanged  "
             f"{stats['errors']:>4} errors"
             + (f"  ({failures})" if failures else "")
@@ -195,7 +210,7 @@ def print_crawl_summary(
             + (f"  {missing} with missing fields" if (missing := _missing(stats)) else "")
         )
     click.echo(
-        f"  {'total':<12} {totals['pages_fetched']:>6} pages  {totals['articles_new']:>5} new  "
+        f"  {'total':<24} {totals['pages_fetched']:>6} pages  {totals['articles_new']:>5} new  "
         f"{totals['articles_updated']:>5} updated  {totals['articles_unchanged']:>5} unchanged  "
         f"{totals['errors']:>4} errors"
     )
@@ -331,13 +346,26 @@ def crawls(ctx: click.Context, as_json: bool) -> None:
 @main.command()
 @click.argument("run_id", metavar="RUN", type=int)
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option(
+    "--failures", is_flag=True, help="List each page that could not be fetched, with the reason."
+)
 @click.pass_context
-def report(ctx: click.Context, run_id: int, as_json: bool) -> None:
+def report(ctx: click.Context, run_id: int, as_json: bool, failures: bool) -> None:
     """What crawl RUN did per site and in total: pages, articles new / updated / unchanged,
-    failures by reason, bytes, duration and pages per second."""
+    failures by reason, bytes, duration and pages per second.
+
+    A failure is permanent for the run: the page failed after its retries (or
+    at once, when retrying could not help). Errors a retry got past are counted
+    as `retried` in the JSON report, not as failures.
+    """
     figures = run_report(open_archive(data_dir(ctx).db_url), run_id)
     if as_json:
         click.echo(json.dumps(figures, ensure_ascii=False, indent=2))
+        return
+    if failures:
+        for key, stats in figures["sites"].items():
+            for failed in stats.get("failed", []):
+                click.echo(f"{key:<12} {failed['reason']:<20} {failed['url']}")
         return
     click.echo(
         f"crawl {figures['id']} ({figures['status']}), {figures['mode']}, "
@@ -348,7 +376,8 @@ def report(ctx: click.Context, run_id: int, as_json: bool) -> None:
         # Runs recorded before reports existed have no bytes or duration per site.
         duration = stats.get("duration_s")
         click.echo(
-            f"  {key:<12} {stats['pages_fetched']:>6} pages  {stats['articles_new']:>5} new  "
+            f"  {key:<12} {stats.get('mode', ''):<11} {stats['pages_fetched']:>6} pages  "
+            f"{stats['articles_new']:>5} new  "
             f"{stats['articles_updated']:>5} updated  {stats['articles_unchanged']:>5} unchanged  "
             f"{stats.get('bytes', 0):>10} bytes  "
             f"{'-' if duration is None else f'{duration:.1f}':>7} s  "

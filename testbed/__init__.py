@@ -7,7 +7,15 @@ from __future__ import annotations
 
 from .model import SiteRecord
 from .portal import MAX_ARTICLES, MIN_ARTICLES, Portal
-from .server import Testbed
+from .server import Testbed, free_port_base
 from .sites import SITES
 
-__all__ = ["MAX_ARTICLES", "MIN_ARTICLES", "SITES", "Portal", "SiteRecord", "Testbed"]
+__all__ = [
+    "MAX_ARTICLES",
+    "MIN_ARTICLES",
+    "SITES",
+    "Portal",
+    "SiteRecord",
+    "Testbed",
+    "free_port_base",
+]

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import signal
 import sys
 import threading
+from datetime import date
 from pathlib import Path
 from typing import NoReturn
 
+from .faults import SLOW_SECONDS
 from .portal import MAX_ARTICLES, MIN_ARTICLES
 from .server import Testbed
 from .sites import SITES
@@ -53,6 +56,26 @@ def _revision(text: str) -> int:
     return value
 
 
+def _as_of(text: str) -> date:
+    # The pattern first: fromisoformat alone also takes 20250101 and week dates.
+    try:
+        if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
+            raise ValueError
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not 0 <= value <= 600:
+        raise argparse.ArgumentTypeError(f"{value} is out of range (0 to 600)")
+    return value
+
+
 def _output_path(text: str) -> Path:
     path = Path(text)
     parent = path.parent
@@ -79,8 +102,25 @@ def _build_parser() -> _Parser:
         default=1,
         help="serve revision N: about 5%% of the articles edited per step after 1 (default 1)",
     )
+    serve.add_argument(
+        "--as-of",
+        type=_as_of,
+        help="serve the portal as it was at the end of this day, YYYY-MM-DD (default: all)",
+    )
     serve.add_argument("--gold", type=_output_path, help="write the gold JSON Lines here")
     serve.add_argument("--sites-out", type=_output_path, help="write the sites TOML here")
+    serve.add_argument(
+        "--faults", action="store_true", help="serve errors, broken answers, quirks and traps"
+    )
+    serve.add_argument(
+        "--slow-seconds",
+        type=_seconds,
+        default=SLOW_SECONDS,
+        help=f"delay of the slow answers with --faults (default {SLOW_SECONDS:g})",
+    )
+    serve.add_argument(
+        "--faults-out", type=_output_path, help="write the permanent failures (JSON Lines) here"
+    )
     return parser
 
 
@@ -95,6 +135,9 @@ def _serve(args: argparse.Namespace) -> int:
             host=args.host,
             port_base=args.port_base,
             revision=args.revision,
+            as_of=args.as_of,
+            faults=args.faults,
+            slow_seconds=args.slow_seconds,
         )
         testbed.start()
     except (ValueError, OSError) as exc:
@@ -105,6 +148,8 @@ def _serve(args: argparse.Namespace) -> int:
             testbed.write_gold(args.gold)
         if args.sites_out:
             testbed.write_sites(args.sites_out)
+        if args.faults_out:
+            testbed.write_fault_manifest(args.faults_out)
         for site in testbed.sites:
             print(site.key, site.family, site.base_url)
         sys.stdout.flush()
@@ -118,7 +163,10 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _build_parser().parse_args(argv)
+    parser = _build_parser()
+    args = parser.parse_args(argv)
+    if args.faults_out and not args.faults:
+        parser.error("--faults-out needs --faults")
     return _serve(args)
 
 

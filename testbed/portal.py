@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
-from datetime import date, datetime, timedelta
+from collections.abc import Callable, Iterator
+from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from itertools import accumulate
 
@@ -32,31 +32,50 @@ _REPUBLISHERS, _REPUBLISHED_SHARE = frozenset({"nongthonmoi", "xacamhung"}), 0.2
 
 
 class Portal:
-    def __init__(self, articles: int = 300, seed: int = 1, revision: int = 1) -> None:
+    def __init__(
+        self,
+        articles: int = 300,
+        seed: int = 1,
+        revision: int = 1,
+        as_of: date | None = None,
+    ) -> None:
         if not MIN_ARTICLES <= articles <= MAX_ARTICLES:
             raise ValueError(f"articles must be between {MIN_ARTICLES} and {MAX_ARTICLES}")
         self.seed = seed
         # Filled in by the server once ports are bound; pages and gold need absolute URLs.
         self.base_urls: dict[str, str] = {}
         rng = random.Random(f"{seed}:portal")
+        # Every article of every date, by id: ids, URLs and titles never depend on as_of.
         self.articles = _generate(rng, articles)
         self.families: dict[str, Family] = {s.key: FAMILIES[s.family](self, s) for s in SITES}
+        # Every article gets its path, as a family avoids the paths already taken, so a
+        # URL is the same whatever the as-of date; only existing articles stay routed.
         self.by_path: dict[str, dict[str, Article]] = {s.key: {} for s in SITES}
         for article in self.articles:
             article.path = self.families[article.site].assign_path(article, rng)
             self.by_path[article.site][article.path] = article
+        self.now = _now(self.articles, as_of)
+        # Articles published after `now` do not exist yet: no page, listing, feed or gold.
+        self.existing = [a for a in self.articles if a.published <= self.now]
+        self.by_path = {s.key: {} for s in SITES}
+        for article in self.existing:
+            self.by_path[article.site][article.path] = article
         # After the paths: a CMS keeps an article's URL when its title is corrected.
         self.revision = revision
-        self.edits = revisions.plan(self.articles, seed, revision)
+        self.edits = revisions.plan(self.existing, seed, revision)
         for article_id, steps in self.edits.items():
             self.articles[article_id].title = revisions.revised_title(
                 self.articles[article_id].title, steps
             )
+        self._modified = {
+            article_id: self._edit_time(self.articles[article_id], steps[-1].step)
+            for article_id, steps in self.edits.items()
+        }
         self.attachments: dict[int, list[Attachment]] = {}
         self.by_attachment_path: dict[str, dict[str, tuple[Article, Attachment]]] = {
             s.key: {} for s in SITES
         }
-        for article in self.articles:
+        for article in self.existing:
             family = self.families[article.site]
             if family.attachment_path is None:
                 continue
@@ -64,18 +83,46 @@ class Portal:
             for attachment in self.attachments[article.id]:
                 self.by_attachment_path[article.site][attachment.path] = (article, attachment)
 
-        ordered = sorted(self.articles, key=lambda a: (-a.published.timestamp(), a.id))
-        self.site_articles: dict[str, list[Article]] = {s.key: [] for s in SITES}
-        self.category_articles: dict[tuple[str, str], list[Article]] = {
-            (s.key, c.slug): [] for s in SITES for c in s.categories
-        }
-        for article in ordered:
-            self.site_articles[article.site].append(article)
-            self.category_articles[(article.site, article.category.slug)].append(article)
+        # Feeds, tickers and related links follow publication; listings follow edits.
+        self.site_articles = self._by_site(lambda a: a.published)
+        self.category_articles = self._by_category(lambda a: a.published)
+        self.category_listing = self._by_category(self.modified)
         self.site_rank = {
             a.id: i for arts in self.site_articles.values() for i, a in enumerate(arts)
         }
         self.body = lru_cache(maxsize=4096)(self._revised_body)
+
+    def _newest_first(self, key: Callable[[Article], datetime]) -> list[Article]:
+        return sorted(self.existing, key=lambda a: (-key(a).timestamp(), a.id))
+
+    def _by_site(self, key: Callable[[Article], datetime]) -> dict[str, list[Article]]:
+        grouped: dict[str, list[Article]] = {s.key: [] for s in SITES}
+        for article in self._newest_first(key):
+            grouped[article.site].append(article)
+        return grouped
+
+    def _by_category(
+        self, key: Callable[[Article], datetime]
+    ) -> dict[tuple[str, str], list[Article]]:
+        grouped: dict[tuple[str, str], list[Article]] = {
+            (s.key, c.slug): [] for s in SITES for c in s.categories
+        }
+        for article in self._newest_first(key):
+            grouped[(article.site, article.category.slug)].append(article)
+        return grouped
+
+    def _edit_time(self, article: Article, step: int) -> datetime:
+        """Step k is made (revision - k) hours before `now`, never before the article."""
+        made = self.now - timedelta(hours=self.revision - step)
+        return max(made, article.published + timedelta(minutes=1))
+
+    def modified(self, article: Article) -> datetime:
+        """When the article's served text was last changed: its last edit, else publication."""
+        return self._modified.get(article.id, article.published)
+
+    def etag(self, article: Article) -> str:
+        """A strong validator: the text of an article changes only with its revision."""
+        return f'"{article.id}-r{revisions.revision_of(self.edits, article.id)}"'
 
     def _revised_body(self, article_id: int) -> Body:
         return revisions.revised_body(self._body(article_id), self.edits.get(article_id, ()))
@@ -142,13 +189,22 @@ class Portal:
             **duplicate_of,
         }
 
-    def _revision_gold(self, article: Article) -> dict[str, int]:
+    def _revision_gold(self, article: Article) -> dict[str, object]:
         revision = revisions.revision_of(self.edits, article.id)
-        return {} if revision == revisions.FIRST_REVISION else {"revision": revision}
+        if revision == revisions.FIRST_REVISION:
+            return {}
+        return {"revision": revision, "modified": self.modified(article).isoformat()}
 
     def iter_gold(self) -> Iterator[dict[str, object]]:
-        for article in self.articles:
+        for article in self.existing:
             yield self.gold_record(article)
+
+
+def _now(articles: list[Article], as_of: date | None) -> datetime:
+    """The portal's clock: the last minute of the as-of day, else the newest publication."""
+    if as_of is None:
+        return max(article.published for article in articles)
+    return datetime.combine(as_of, time(23, 59), tzinfo=content.VN_TZ)
 
 
 def _category(site: str, slug: str) -> Category:

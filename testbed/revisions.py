@@ -5,7 +5,9 @@ about ``EDIT_SHARE`` of the articles, picked deterministically from the seed
 and the step: every edited article gets a sentence added to its first
 paragraph, and some also get a corrected title. Revision N carries the edits
 of steps 2 to N. URLs never change: a CMS keeps the slug when a title is
-corrected, so an archive must see the same article with new content.
+corrected, so an archive must see the same article with new content. Only
+articles that exist when the revision is served are edited; the portal dates
+step k (N - k) hours before its clock.
 
 Articles that are copied by other sites (RSS imports) and the copies
 themselves are never edited, so one edit changes exactly one page's article.
@@ -36,7 +38,10 @@ Edits = Mapping[int, tuple[Edit, ...]]
 
 
 def plan(articles: list[Article], seed: int, revision: int) -> dict[int, tuple[Edit, ...]]:
-    """The edits of revisions 2..``revision``, by article id, oldest step first."""
+    """The edits of revisions 2..``revision``, by article id, oldest step first.
+
+    ``articles`` are those that exist when the revision is served, in id order.
+    """
     if revision < FIRST_REVISION:
         raise ValueError(f"revision must be {FIRST_REVISION} or more, not {revision}")
     candidates = _editable(articles)
@@ -84,6 +89,6 @@ def _editable(articles: list[Article]) -> list[int]:
     copied = {article.original for article in articles if article.original is not None}
     return [
         article.id
-        for article in articles[_FIXED_ARTICLES:]
-        if article.original is None and article.id not in copied
+        for article in articles
+        if article.id >= _FIXED_ARTICLES and article.original is None and article.id not in copied
     ]

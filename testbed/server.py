@@ -4,14 +4,22 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import socket
+import sys
 import threading
 from collections.abc import Iterator
+from dataclasses import replace
+from datetime import UTC, date, datetime
+from email.message import Message
+from email.utils import parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from . import output
 from .families import Family
+from .families.base import Response
+from .faults import SLOW_SECONDS, FaultPlan
 from .model import SiteRecord
 from .portal import Portal
 from .sites import SITES
@@ -20,9 +28,17 @@ from .sites import SITES
 class _SiteServer(ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self, address: tuple[str, int], family: Family) -> None:
+    def __init__(
+        self, address: tuple[str, int], family: Family, faults: FaultPlan | None = None
+    ) -> None:
         self.family = family
+        self.faults = faults
         super().__init__(address, _Handler)
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        # A client that gave up on a slow, huge or broken answer is no server error.
+        if not isinstance(sys.exc_info()[1], ConnectionError | TimeoutError):
+            super().handle_error(request, client_address)
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -47,19 +63,56 @@ class _Handler(BaseHTTPRequestHandler):
     do_POST = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = _refuse
 
     def _serve(self, send_body: bool) -> None:
+        faults = self.server.faults
+        if faults is not None and faults.take_over(self, self.server.family, send_body):
+            return
         parts = urlsplit(self.path)
         response = self.server.family.handle(unquote(parts.path), parse_qs(parts.query))
+        if faults is not None:
+            response = faults.transform(self.server.family, self.path, response)
+        if _not_modified(response, self.headers):
+            response = replace(response, status=304, body=b"")
         self.send_response(response.status)
-        self.send_header("Content-Type", response.content_type)
-        self.send_header("Content-Length", str(len(response.body)))
+        # A 304 has no body, and its length would have to be that of the page it stands for.
+        if response.status != 304:
+            self.send_header("Content-Type", response.content_type)
+            self.send_header("Content-Length", str(len(response.body)))
         if response.location:
             self.send_header("Location", response.location)
+        for name, value in response.headers:
+            self.send_header(name, value)
         self.end_headers()
         if send_body:
             self.wfile.write(response.body)
 
     def log_message(self, format: str, *args: object) -> None:
         """Quiet: tests and benchmarks fetch thousands of pages."""
+
+
+def _not_modified(response: Response, request: Message) -> bool:
+    """Whether a conditional GET may be answered 304 (RFC 9110 13.1 and 13.2.2)."""
+    validators = dict(response.headers)
+    etag = validators.get("ETag")
+    if response.status != 200 or etag is None:
+        return False
+    tags = request.get("If-None-Match")
+    if tags is not None:
+        # The weak comparison: a W/ prefix on the client's tag does not stop a match.
+        return any(tag.strip().removeprefix("W/") in ("*", etag) for tag in tags.split(","))
+    since = _http_date(request.get("If-Modified-Since"))
+    last = _http_date(validators.get("Last-Modified"))
+    return since is not None and last is not None and since >= last
+
+
+def _http_date(text: str | None) -> datetime | None:
+    """An HTTP date header's moment; None if absent or malformed (then it is ignored)."""
+    if text is None:
+        return None
+    try:
+        moment = parsedate_to_datetime(text)
+    except (TypeError, ValueError):
+        return None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def _check_loopback(host: str) -> None:
@@ -85,11 +138,15 @@ class Testbed:
         host: str = "127.0.0.1",
         port_base: int | None = None,
         revision: int = 1,
+        as_of: date | None = None,
+        faults: bool = False,
+        slow_seconds: float = SLOW_SECONDS,
     ) -> None:
         _check_loopback(host)
         self.host = host
         self.port_base = port_base
-        self.portal = Portal(articles=articles, seed=seed, revision=revision)
+        self.portal = Portal(articles=articles, seed=seed, revision=revision, as_of=as_of)
+        self.faults = FaultPlan(self.portal, slow_seconds) if faults else None
         self._servers: list[_SiteServer] = []
         self._threads: list[threading.Thread] = []
 
@@ -101,7 +158,7 @@ class Testbed:
             for index, site in enumerate(SITES):
                 port = 0 if self.port_base is None else self.port_base + index
                 family = self.portal.families[site.key]
-                self._servers.append(_SiteServer((self.host, port), family))
+                self._servers.append(_SiteServer((self.host, port), family, self.faults))
         except BaseException:
             self.stop()
             raise
@@ -182,3 +239,36 @@ class Testbed:
 
     def write_sites(self, path: str | os.PathLike[str]) -> None:
         output.write_sites(path, self.sites)
+
+    def fault_manifest(self) -> list[dict[str, str]]:
+        """Every permanent failure served (url, kind, reason); empty without faults."""
+        if not self.portal.base_urls:
+            raise RuntimeError("the testbed is not started")
+        return [] if self.faults is None else self.faults.manifest()
+
+    def reachable_gold(self) -> list[dict[str, str]]:
+        """The gold a crawler can reach: no article or attachment that fails permanently."""
+        if self.faults is None:
+            return self.gold()
+        return list(self.faults.reachable(self.iter_gold()))
+
+    def write_fault_manifest(self, path: str | os.PathLike[str]) -> None:
+        output.write_gold(path, self.fault_manifest())
+
+
+def free_port_base(count: int = len(SITES), host: str = "127.0.0.1") -> int:
+    """A first port P such that P..P+count-1 are free now on ``host``, so a testbed can be
+    stopped and started again (a later revision or date) on the same URLs."""
+    for base in range(42000, 60000, 97):
+        if all(_is_free(host, port) for port in range(base, base + count)):
+            return base
+    raise RuntimeError(f"no run of {count} free ports on {host}")
+
+
+def _is_free(host: str, port: int) -> bool:
+    with socket.socket() as probe:
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return False
+    return True

@@ -18,6 +18,10 @@ bodies exact: it renders caption tables as ``| caption |`` rows and merges or
 moves lines around them, and the body is what versions and duplicates are
 hashed on. On whole pages (the generic profile) it still reaches F1 1.000 and
 0.998, which is why it is the fallback.
+
+Listing pages: a profile reads the date each listing item shows beside its
+article link and the link to the listing's next page, so an incremental crawl
+can stop paging once the dates are older than its last visit.
 """
 
 from __future__ import annotations
@@ -25,15 +29,16 @@ from __future__ import annotations
 import copy
 import mimetypes
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import ClassVar
 from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 from lxml.html import HtmlElement
 
-from archive.dates import DateRole, find_dates, is_dateline
+from archive.dates import DateRole, find_dates, is_dateline, parse_date
 from archive.profiles.boilerplate import main_text_lines
 from archive.profiles.records import (
     REQUIRED_FIELDS,
@@ -50,6 +55,7 @@ from archive.profiles.signoff import (
     source_from_line,
 )
 from archive.text import block_lines, clean_line, inline_text
+from archive.urls import canonical_url
 
 # Pages no crawler should follow on any portal: accounts, search, print views,
 # the citizen-reception calendar (an endless date space).
@@ -112,6 +118,15 @@ class Profile:
     author_xpath: ClassVar[str | None] = None  # a labelled line, "Tác giả: …"
     source_xpath: ClassVar[str | None] = None  # a labelled line, "Nguồn: …"
     attachments_xpath: ClassVar[str | None] = None  # document links, whatever their URL
+
+    # Listing selectors. Items are absolute, links and dates relative to an item.
+    listing_item_xpath: ClassVar[str | None] = None
+    listing_link_xpath: ClassVar[str] = ".//a[@href]"
+    listing_date_xpath: ClassVar[str | None] = None
+    next_page_xpath: ClassVar[str | None] = None  # a labelled "next" link
+    # Pagers that show page numbers only: the pager, and its current number within it.
+    pager_xpath: ClassVar[str | None] = None
+    current_page_xpath: ClassVar[str | None] = None
 
     def __init_subclass__(cls, **kwargs: object) -> None:
         super().__init_subclass__(**kwargs)
@@ -290,6 +305,55 @@ class Profile:
         links = tree.xpath(self.attachments_xpath) if self.attachments_xpath else []
         return [attachment_ref(link, url) for link in links]
 
+    # ----- listings --------------------------------------------------------------
+
+    def listed_dates(self, tree: HtmlElement, page_url: str) -> dict[str, date]:
+        """Each article link of the page's listing items → the date printed next to it.
+
+        Keys are the links as written (made absolute), so a crawler finds them
+        under the URLs its link extractor gives.
+        """
+        listed: dict[str, date] = {}
+        for url, shown in self.listing_entries(tree, page_url):
+            day = parse_date(shown)
+            if day is not None and self.is_article_link(url):
+                listed.setdefault(url, day.date())
+        return listed
+
+    def listing_entries(self, tree: HtmlElement, page_url: str) -> Iterator[tuple[str, str]]:
+        """(absolute link, the text that dates it) for each listing item."""
+        for item in tree.xpath(self.listing_item_xpath or "/.."):
+            links = item.xpath(self.listing_link_xpath)
+            if links:
+                url = urljoin(page_url, links[0].get("href").strip())
+                yield url, _first_text(item, self.listing_date_xpath) or ""
+
+    def is_article_link(self, url: str) -> bool:
+        """Whether a link leads to an article; listings add session ids to some links."""
+        return self.is_article_url(canonical_url(url))
+
+    def next_page_url(self, tree: HtmlElement, page_url: str) -> str | None:
+        """The next page of this listing: the labelled link, else the pager's current + 1."""
+        link = next(iter(tree.xpath(self.next_page_xpath or "/..")), None)
+        if link is None:
+            link = self.numbered_next_page(tree)
+        if link is None or not link.get("href", "").strip():
+            return None
+        url = urljoin(page_url, link.get("href").strip())
+        # A disabled "next" on the last page may point back at the page itself.
+        return url if url != page_url else None
+
+    def numbered_next_page(self, tree: HtmlElement) -> HtmlElement | None:
+        """The pager link numbered one more than the current page."""
+        for pager in tree.xpath(self.pager_xpath or "/.."):
+            current = _page_number(_first_text(pager, self.current_page_xpath))
+            if current is None:
+                continue
+            following = pager.xpath(f".//a[@href][normalize-space() = '{current + 1}']")
+            if following:
+                return following[0]
+        return None
+
 
 def attachment_ref(link: HtmlElement, page_url: str) -> AttachmentRef:
     href = urljoin(page_url, link.get("href").strip())
@@ -414,3 +478,7 @@ def _relative(xpath: str) -> str:
 
 def _path_matches(pattern: re.Pattern[str] | None, url: str) -> bool:
     return bool(pattern and pattern.search(urlsplit(url).path))
+
+
+def _page_number(text: str | None) -> int | None:
+    return int(text) if text and text.isdigit() else None

@@ -10,15 +10,16 @@ headline. A page without any of those has no date; none is guessed.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import datetime
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from lxml.html import HtmlElement
 
 from archive.dates import find_dates
 from archive.profiles.base import DOCUMENT_EXTENSION, Profile, dates_in, document_title
 from archive.profiles.boilerplate import CHROME_BLOCK
-from archive.profiles.xpath import class_or_id_contains
+from archive.profiles.xpath import class_or_id_contains, lowered
 from archive.text import clean_line, inline_text
 
 PUBLISHED_META = (
@@ -58,7 +59,29 @@ _INDEX_PAGES = re.compile(r"/(?:tag|tags|topic|author|tac-gia)/", re.IGNORECASE)
 # Documents in a Liferay library end in a uuid, their file name one segment earlier.
 _DOCUMENT = re.compile(rf"/documents/\d+/|{DOCUMENT_EXTENSION}(?:/|$)", re.IGNORECASE)
 # A listing shows a short date stamp per item; an article shows one, its own.
-_STAMPS = f"//body//text()[string-length(normalize-space()) <= 60][not(ancestor::{CHROME_BLOCK})]"
+MAX_STAMP_CHARS = 60
+_STAMPS = (
+    f"//body//text()[string-length(normalize-space()) <= {MAX_STAMP_CHARS}]"
+    f"[not(ancestor::{CHROME_BLOCK})]"
+)
+# An item's stamp sits beside its links, not in them: a title may quote a decree's date.
+_ITEM_STAMPS = f".//text()[string-length(normalize-space()) <= {MAX_STAMP_CHARS}][not(ancestor::a)]"
+# How far above its link a listing item's block may begin.
+MAX_ITEM_DEPTH = 6
+# "Next page" links as portals label them, or as HTML declares them.
+NEXT_LABELS = ("sau", "tiếp", "trang sau", "trang tiếp", "tiếp theo", "»", "›", "next")
+NEXT_PAGE = (
+    "//a[@href][@rel='next' or "
+    + " or ".join(f"{lowered('normalize-space()')} = '{label}'" for label in NEXT_LABELS)
+    + "] | //link[@rel='next'][@href]"
+)
+# Pagers that show numbers only: the innermost block holding a numbered link and the
+# current number, which is plain text or a link going nowhere.
+_NUMBER = "normalize-space() != '' and translate(normalize-space(), '0123456789', '') = ''"
+_PAGE_LINK = f"a[@href != '#'][{_NUMBER}]"
+_CURRENT_PAGE = f"*[not(*)][{_NUMBER}][not(self::a[@href != '#'])]"
+_HOLDS_PAGER = f"[.//{_PAGE_LINK}][.//{_CURRENT_PAGE}]"
+PAGER = f"//body//*{_HOLDS_PAGER}[not(*{_HOLDS_PAGER})]"
 MAX_ARTICLE_STAMPS = 2
 MIN_ARTICLE_CHARS = 200
 
@@ -67,6 +90,9 @@ class GenericProfile(Profile):
     family = "generic"
     name = "generic"
     breadcrumb_links_xpath = BREADCRUMB_LINKS
+    next_page_xpath = NEXT_PAGE
+    pager_xpath = PAGER
+    current_page_xpath = f".//{_CURRENT_PAGE}"
 
     def is_article_url(self, url: str) -> bool:
         parts = urlsplit(url)
@@ -120,6 +146,35 @@ class GenericProfile(Profile):
         repeated = next((text for text in marked + described if text and text in lines), None)
         # A sapo in an element of its own that the main text left out is still the sapo.
         return repeated or next((text for text in marked if len(text) >= MIN_SAPO_CHARS), None)
+
+    def listing_entries(self, tree: HtmlElement, page_url: str) -> Iterator[tuple[str, str]]:
+        """Article links with a date stamp in the block that holds them and no other article."""
+        links = tree.xpath("//body//a[@href]")
+        articles = {
+            link: url
+            for link in links
+            if self.is_article_link(url := urljoin(page_url, link.get("href").strip()))
+        }
+        for link, url in articles.items():
+            stamp = _item_stamp(link, url, articles)
+            if stamp:
+                yield url, stamp
+
+
+def _item_stamp(link: HtmlElement, url: str, articles: dict[HtmlElement, str]) -> str | None:
+    """The first dated short text of the link's item: the nearest block with a stamp.
+
+    Climbing stops at a block that links to another article too, since that is
+    the list itself and its stamps belong to the other items.
+    """
+    for depth, block in enumerate(link.iterancestors()):
+        others = (articles.get(other, url) != url for other in block.iter("a"))
+        if depth >= MAX_ITEM_DEPTH or any(others):
+            return None
+        stamp = next((text for text in block.xpath(_ITEM_STAMPS) if _is_date_line(text)), None)
+        if stamp:
+            return stamp
+    return None
 
 
 def _first_date(values: list[str]) -> datetime | None:

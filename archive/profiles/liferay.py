@@ -43,5 +43,13 @@ class LiferayV1(Profile):
     noise_xpaths = (f"//div[{has_class('taglib-social-bookmarks')}]",)
     caption_xpath = "ancestor::p[1]/following-sibling::*[1][self::p][em or i]"
 
+    # Asset publisher abstracts, on category pages and in the home page's portlets.
+    listing_item_xpath = f"//div[{has_class('asset-abstract')}]"
+    listing_link_xpath = f".//h3[{has_class('asset-title')}]/a[@href]"
+    listing_date_xpath = f".//div[{has_class('assetPublishDate')}]"
+    # The page iterator shows numbers only; the current one is an unlinked "active" item.
+    pager_xpath = f"//div[{has_class('taglib-page-iterator')}]"
+    current_page_xpath = f".//li[{has_class('active')}]"
+
 
 VERSIONS = (LiferayV1,)

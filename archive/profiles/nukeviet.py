@@ -44,5 +44,13 @@ class NukeVietV4(Profile):
     noise_xpaths = (f"//p[a[{has_class('pull-right')}]]",)
     caption_xpath = "ancestor::figure[1]/figcaption"
 
+    # Category pages only: the home page's boxes list titles without dates.
+    listing_item_xpath = f"//div[{has_class('news_column')}]//div[{has_class('panel-body')}]"
+    listing_link_xpath = ".//h3/a[@href]"
+    listing_date_xpath = f".//li[em[{has_class('fa-clock-o')}]]"
+    # Numbers only; the current one is an "active" item linking to "#".
+    pager_xpath = f"//ul[{has_class('pagination')}]"
+    current_page_xpath = f"li[{has_class('active')}]"
+
 
 VERSIONS = (NukeVietV4,)

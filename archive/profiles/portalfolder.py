@@ -39,5 +39,12 @@ class PortalFolderV1(Profile):
     )
     caption_xpath = "ancestor::tr[1]/following-sibling::tr[1]"
 
+    # Folder pages and the home page's per-folder boxes: a title link and an <em> date.
+    listing_item_xpath = (
+        f"//div[{has_class('page_news')}]/div | //div[{has_class('home_box')}]/ul/li"
+    )
+    listing_date_xpath = ".//em"
+    next_page_xpath = f"//div[{has_class('pager')}]/a[normalize-space() = 'Tiếp']"
+
 
 VERSIONS = (PortalFolderV1,)

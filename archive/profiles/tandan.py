@@ -36,5 +36,14 @@ class TandanV1(Profile):
     )
     caption_xpath = "ancestor::p[1]/following-sibling::*[1][self::p][em or i]"
 
+    # Category pages list "news-top" blocks; home boxes add one-line items. Both show
+    # the date as "(dd/mm/yyyy)" in span.ngay.
+    listing_item_xpath = (
+        f"//div[{has_class('tandan-div-module-news-top')}]"
+        f" | //p[{has_class('tandan-p-module-news-second')}]"
+    )
+    listing_date_xpath = f".//span[{has_class('ngay')}]"
+    next_page_xpath = f"//div[{has_class('tandan-pager')}]/a[normalize-space() = 'Tiếp']"
+
 
 VERSIONS = (TandanV1,)

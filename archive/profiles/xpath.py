@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-_LOWERED_CLASS_AND_ID = (
-    "translate(concat(@class, ' ', @id), "
-    "'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"
-)
+
+def lowered(expression: str) -> str:
+    """``expression`` in lower case (ASCII letters only: XPath 1.0 has no lower-case())."""
+    return f"translate({expression}, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"
+
+
+_LOWERED_CLASS_AND_ID = lowered("concat(@class, ' ', @id)")
 
 
 def has_class(name: str) -> str:

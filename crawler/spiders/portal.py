@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import re
-from collections.abc import AsyncIterator, Iterable, Iterator
+from collections.abc import AsyncIterator, Iterable, Iterator, Mapping
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Self
 from urllib.parse import urljoin
@@ -13,16 +13,18 @@ from lxml.html import HtmlElement
 from scrapy.crawler import Crawler
 from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
+from twisted.python.failure import Failure
 
 from archive.profiles import get_profile
 from archive.sites import SiteConfig, load_sites, select_sites
 from archive.text import parse_html
-from archive.urls import canonical_url
+from archive.urls import canonical_url, without_session
 from crawler import discovery
-from crawler.items import ArticlePage, AttachedDocument
+from crawler.failures import failure_reason
+from crawler.incremental import LISTED, NEXT_PAGE
+from crawler.items import ArticlePage, AttachedDocument, FetchFailure
 from crawler.politeness import apply_crawl_policy, user_agent
 
-_SESSION_ID = re.compile(r";jsessionid=[^/?#]*", re.IGNORECASE)
 # Set by `portal-archive crawl --no-profiles`: every site is read with the generic profile.
 NO_PROFILES_SETTING = "PORTAL_NO_PROFILES"
 
@@ -52,6 +54,8 @@ class PortalSpider(scrapy.Spider):
         no_profiles = crawler.settings.getbool(NO_PROFILES_SETTING)
         spider.profile = get_profile("generic" if no_profiles else spider.site_config.family)
         spider.link_extractor = LinkExtractor(unique=True)
+        # Documents may be large scans; an HTML page or feed of this size is a fault or a trap.
+        spider.page_maxsize = crawler.settings.getint("PORTAL_PAGE_MAXSIZE")
         # Scrapy reads the crawler's settings only after the spider exists, so the site's own
         # politeness settings still reach the downloader, robots.txt and AutoThrottle.
         apply_crawl_policy(spider.site_config.crawl, crawler.settings)
@@ -64,19 +68,19 @@ class PortalSpider(scrapy.Spider):
             urljoin(self.site_config.base_url, "/robots.txt"), callback=self.parse_robots
         )
         for url in self.site_config.start_urls:
-            yield scrapy.Request(url, callback=self.parse)
+            yield self._request(url, self.parse)
 
     # ----- discovery -----------------------------------------------------------------
 
     def parse_robots(self, response: Response) -> Iterator[scrapy.Request]:
         for url in discovery.sitemaps_in_robots(response.body, response.url):
-            yield scrapy.Request(url, callback=self.parse_sitemap)
+            yield self._request(url, self.parse_sitemap)
 
     def parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
         pages, sitemaps = discovery.sitemap_entries(response.body)
         for url in sitemaps:
-            yield scrapy.Request(url, callback=self.parse_sitemap)
-        yield from self._follow_all(pages)
+            yield self._request(url, self.parse_sitemap)
+        yield from self._follow_all(pages, listed=pages)
 
     def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
         yield from self._follow_all(discovery.feed_item_links(response.body, response.url))
@@ -95,8 +99,12 @@ class PortalSpider(scrapy.Spider):
         if self.profile.is_article_url(response.url):
             yield from self._article(response, tree)
         yield from self._follow_all(discovery.feed_links_in_page(tree, response.url))
+        next_page = self.profile.next_page_url(tree, response.url)
+        if next_page:
+            yield from self._follow_all([next_page], meta={NEXT_PAGE: True})
         yield from self._follow_all(
-            link.url for link in self.link_extractor.extract_links(response)
+            (link.url for link in self.link_extractor.extract_links(response)),
+            listed=self.profile.listed_dates(tree, response.url),
         )
 
     def _article(
@@ -115,7 +123,7 @@ class PortalSpider(scrapy.Spider):
                 capture_id=response.meta.get("capture_id"),
             )
             for url in self.profile.document_urls(tree, response.url):
-                yield scrapy.Request(url, callback=self.parse_document)
+                yield self._request(url, self.parse_document)
 
     def parse_document(self, response: Response) -> Iterator[AttachedDocument]:
         content_type = response.headers.get("Content-Type", b"").decode("latin-1")
@@ -126,27 +134,44 @@ class PortalSpider(scrapy.Spider):
             capture_id=response.meta.get("capture_id"),
         )
 
-    def _follow_all(self, urls: Iterable[str]) -> Iterator[scrapy.Request]:
-        for url in map(_without_session, urls):
+    def _follow_all(
+        self,
+        urls: Iterable[str],
+        listed: Mapping[str, date | datetime | None] | None = None,
+        meta: Mapping[str, Any] | None = None,
+    ) -> Iterator[scrapy.Request]:
+        """Requests for the URLs worth following, each with the date its listing shows."""
+        listed = listed or {}
+        for found in urls:
+            url = without_session(found)
             if discovery.is_feed_url(url):
-                yield scrapy.Request(url, callback=self.parse_feed)
+                yield self._request(url, self.parse_feed)
             elif self._worth_following(url):
-                yield scrapy.Request(url, callback=self.parse)
+                shown = listed.get(found)
+                page_meta = {**(meta or {}), **({LISTED: shown} if shown else {})}
+                yield self._request(url, self.parse, page_meta)
+
+    def failed(self, failure: Failure) -> Iterator[FetchFailure]:
+        """Errback of every request: a failure that is not a refusal on purpose is recorded."""
+        reason = failure_reason(failure)
+        if reason is not None:
+            # A redirect that failed is the failure of the page first asked for.
+            asked = failure.request.meta.get("redirect_urls", [failure.request.url])[0]
+            yield FetchFailure(url=asked, reason=reason)
+
+    def _request(
+        self, url: str, callback: Any, meta: Mapping[str, Any] | None = None
+    ) -> scrapy.Request:
+        limit = {} if callback == self.parse_document else {"download_maxsize": self.page_maxsize}
+        return scrapy.Request(
+            url, callback=callback, errback=self.failed, meta={**limit, **(meta or {})}
+        )
 
     def _worth_following(self, url: str) -> bool:
         profile = self.profile
         if profile.is_skipped_url(url):
             return False
         return profile.is_article_url(url) or profile.is_listing_url(url)
-
-
-def _without_session(url: str) -> str:
-    """The URL without a ``;jsessionid=``, which would make every visit's links new ones.
-
-    Nothing else is dropped: Liferay's ``p_p_*`` parameters look like noise but
-    route the pager's parameters to their portlet.
-    """
-    return _SESSION_ID.sub("", url)
 
 
 def _canonical_link(tree: HtmlElement, page_url: str) -> str | None:

@@ -8,7 +8,8 @@ import unicodedata
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
+from email.utils import format_datetime
 from html import escape
 from typing import TYPE_CHECKING, ClassVar
 from urllib.parse import quote
@@ -40,10 +41,17 @@ class Response:
     body: bytes
     content_type: str = HTML
     location: str | None = None
+    # Extra (name, value) header pairs, such as an article page's cache validators.
+    headers: tuple[tuple[str, str], ...] = ()
 
 
 def html_response(page: str, status: int = 200) -> Response:
     return Response(status, page.encode("utf-8"))
+
+
+def http_date(moment: datetime) -> str:
+    """An IMF-fixdate in GMT, as Last-Modified carries it."""
+    return format_datetime(moment.astimezone(UTC), usegmt=True)
 
 
 def dmy(moment: datetime) -> str:
@@ -89,9 +97,17 @@ class Family:
         self._categories = {category.slug: category for category in site.categories}
 
     def newest_by_category(self, count: int = 5) -> Iterator[tuple[Category, list[Article]]]:
-        """Each category with its ``count`` newest articles, for home-page boxes."""
+        """Each category with its ``count`` latest modified articles, for home-page boxes."""
         for category in self.site.categories:
-            yield category, self.portal.category_articles[(self.site.key, category.slug)][:count]
+            yield category, self.portal.category_listing[(self.site.key, category.slug)][:count]
+
+    def article_response(self, article: Article, page: str) -> Response:
+        """An article page with the validators a CMS sends, so recrawls can be conditional."""
+        validators = (
+            ("Last-Modified", http_date(self.portal.modified(article))),
+            ("ETag", self.portal.etag(article)),
+        )
+        return Response(200, page.encode("utf-8"), headers=validators)
 
     def assign_path(self, article: Article, rng: random.Random) -> str:
         raise NotImplementedError

@@ -6,6 +6,7 @@ import hashlib
 import random
 import re
 import zlib
+from datetime import datetime
 from email.utils import format_datetime
 from html import escape
 from typing import TYPE_CHECKING
@@ -89,8 +90,8 @@ class Liferay(Family):
         article = self.portal.by_path[self.site.key].get(path)
         if article is not None:
             if query.get("p_p_state") == ["pop_up"]:
-                return html_response(self._print_view(article))
-            return html_response(self._article(article))
+                return self.article_response(article, self._print_view(article))
+            return self.article_response(article, self._article(article))
         if path.startswith(f"{_GUEST}/") and path[len(_GUEST) + 1 :] in self._categories:
             slug = path[len(_GUEST) + 1 :]
             return html_response(self._category(slug, _current_page(slug, query)))
@@ -122,6 +123,7 @@ class Liferay(Family):
         body = self.portal.body(article.id)
         token = next((b.image for b in body.blocks if b.kind == "img"), f"{article.id:016x}")
         link = escape(self.linked_path(article))
+        stamp = _stamp(self.portal.modified(article))
         return (
             '<div class="asset-bounddary"><div class="asset-abstract">'
             '<div class="asset-content normal-news">'
@@ -129,13 +131,13 @@ class Liferay(Family):
             f'<img src="{escape(self.image_path(token))}" alt=""></a></div>'
             '<div class="asset-content-custom">'
             f'<h3 class="asset-title"><a href="{link}">{escape(article.title)}</a></h3>'
-            f'<div class="assetPublishDate block_timer"> {_stamp(article)} </div>'
+            f'<div class="assetPublishDate block_timer"> {stamp} </div>'
             f'<div class="asset-summary">{escape(body.summary)}</div></div></div></div></div>'
         )
 
     def _category(self, slug: str, page: int) -> str:
         category = self._categories[slug]
-        articles = self.portal.category_articles[(self.site.key, slug)]
+        articles = self.portal.category_listing[(self.site.key, slug)]
         last = max(1, -(-len(articles) // PER_PAGE))
         page = min(page, last)  # Liferay shows the last page for a cursor past the end
         items = "".join(self._asset(a) for a in articles[(page - 1) * PER_PAGE : page * PER_PAGE])
@@ -192,7 +194,7 @@ class Liferay(Family):
             + '<div class="contentDetail"><div><h3 class="header-title">'
             + f"{numeric_entities(self.shown(article, article.title), hexadecimal=False)}</h3>"
             + "</div></div>"
-            + f'<div class="assetPublishDate block_timer">Ngày đăng {_stamp(article)}'
+            + f'<div class="assetPublishDate block_timer">Ngày đăng {_stamp(article.published)}'
             + f" &nbsp;|&nbsp;Lượt xem: {thousands(views)}</div>"
             + '<div class="sapo"><strong>'
             + f"{escape(self.shown(article, body.summary))}</strong></div>"
@@ -219,7 +221,8 @@ class Liferay(Family):
             f"<title>{escape(article.title)}</title>"
             f'<link rel="canonical" href="{escape(canonical)}"></head>'
             f'<body class="portal-popup"><h3 class="header-title">{escape(article.title)}</h3>'
-            f"<p>Ngày đăng {_stamp(article)}</p><p><strong>{escape(body.summary)}</strong></p>"
+            f"<p>Ngày đăng {_stamp(article.published)}</p>"
+            f"<p><strong>{escape(body.summary)}</strong></p>"
             f"{blocks}<p><strong>{escape(article.author)}</strong></p>"
             "<script>window.print();</script></body></html>"
         )
@@ -290,9 +293,9 @@ def _instance(slug: str) -> str:
     return "".join(ch.upper() if i % 3 == 0 else ch for i, ch in enumerate(digest[:12]))
 
 
-def _stamp(article: Article) -> str:
+def _stamp(moment: datetime) -> str:
     """` 21/07/2022 | 10:00 AM `: day-first date, 12-hour clock."""
-    return f"{dmy(article.published)} | {article.published:%I:%M %p}"
+    return f"{dmy(moment)} | {moment:%I:%M %p}"
 
 
 def _current_page(slug: str, query: Query) -> int:

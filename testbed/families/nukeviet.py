@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import random
 import re
+from datetime import datetime
 from email.utils import format_datetime
 from html import escape
 from typing import TYPE_CHECKING
@@ -83,13 +84,13 @@ class NukeViet(Family):
             return html_response(self._page("Tìm kiếm", "<form><input name='q'></form>", "seek"))
         if path == "/sitemap.xml":
             own = self.portal.site_articles[self.site.key]
-            return sitemap([(self.portal.article_url(a), a.published) for a in own])
+            return sitemap([(self.portal.article_url(a), self.portal.modified(a)) for a in own])
         if path in articles:
-            return html_response(self._article(articles[path]))
+            return self.article_response(articles[path], self._article(articles[path]))
         for kind in ("savefile", "print"):
             copied = articles.get(path.removeprefix(f"/{kind}"))
             if path.startswith(f"/{kind}/") and copied is not None:
-                return html_response(self._copy(copied, kind))
+                return self.article_response(copied, self._copy(copied, kind))
         feed = _FEED.fullmatch(path)
         if feed and (feed[1] is None or feed[1] in self._categories):
             return self._feed(self._categories.get(feed[1] or ""))
@@ -119,20 +120,21 @@ class NukeViet(Family):
         body = self.portal.body(article.id)
         token = next((b.image for b in body.blocks if b.kind == "img"), f"{article.id:010x}")
         path = escape(article.path)
+        stamp = _nv_date(self.portal.modified(article))
         return (
             '<div class="news_column"><div class="panel panel-default clearfix">'
             f'<div class="panel-body"><a href="{path}"><img class="img-thumbnail pull-left imghome"'
             f' src="{self.image_path(article, token)}" alt=""></a>'
             f'<h3><a href="{path}" title="{escape(article.title)}">{escape(article.title)}</a></h3>'
             '<div class="text-muted"><ul class="list-unstyled list-inline">'
-            f'<li><em class="fa fa-clock-o">&nbsp;</em> {_nv_date(article)}</li>'
+            f'<li><em class="fa fa-clock-o">&nbsp;</em> {stamp}</li>'
             f'<li><em class="fa fa-eye">&nbsp;</em> Lượt xem: {self._views(article)}</li></ul>'
             f"</div><p>{escape(body.summary)}</p></div></div></div>"
         )
 
     def _category(self, slug: str, page: int) -> Response | None:
         category = self._categories[slug]
-        articles = self.portal.category_articles[(self.site.key, slug)]
+        articles = self.portal.category_listing[(self.site.key, slug)]
         last = max(1, math.ceil(len(articles) / PER_PAGE))
         if not 1 <= page <= last:
             return None
@@ -200,7 +202,7 @@ class NukeViet(Family):
             + '<h1 class="title margin-bottom-lg" itemprop="headline">'
             + f"{escape(self.shown(article, article.title))}</h1>"
             + '<div class="row margin-bottom-lg"><div class="col-md-12">'
-            + f'<span class="h5">{_nv_date(article)}</span></div>'
+            + f'<span class="h5">{_nv_date(article.published)}</span></div>'
             + '<div class="col-md-12"><ul class="list-inline text-right">'
             + f'<li><a class="dimgray" rel="nofollow" title="Lưu bài viết này" href="{save}">'
             + '<em class="fa fa-save">&nbsp;</em></a></li>'
@@ -247,7 +249,7 @@ class NukeViet(Family):
             f"<title>{_title_entities(article.title)} - {label}</title>"
             f'<link rel="canonical" href="{escape(canonical)}"></head><body>'
             f'<div id="print"><h1 class="title">{escape(article.title)}</h1>'
-            f'<span class="time">{_nv_date(article)}</span>'
+            f'<span class="time">{_nv_date(article.published)}</span>'
             f'<div class="hometext">{escape(body.summary)}</div>'
             f'<div class="bodytext">{blocks}</div>'
             f'<p class="text-right"><strong>Tác giả: </strong>{escape(article.author)}</p>'
@@ -344,9 +346,8 @@ class NukeViet(Family):
         )
 
 
-def _nv_date(article: Article) -> str:
+def _nv_date(moment: datetime) -> str:
     """`Thứ sáu - 25/12/2020 09:04`."""
-    moment = article.published
     return f"{WEEKDAYS[moment.weekday()]} - {moment:%d/%m/%Y %H:%M}"
 
 

@@ -78,7 +78,7 @@ class PortalFolder(Family):
             return html_response(self._search())
         article = self.portal.by_path[self.site.key].get(path)
         if article is not None:
-            return html_response(self._article(article))
+            return self.article_response(article, self._article(article))
         match = self._listing.fullmatch(path)
         if match and match[1] in self._categories:
             return self._category(match[1], int(match[2] or 1))
@@ -90,7 +90,8 @@ class PortalFolder(Family):
         boxes = []
         for category, items in self.newest_by_category():
             links = "".join(
-                f'<li><a href="{escape(a.path)}">{escape(a.title)}</a> <em>{dmy(a.published)}</em>'
+                f'<li><a href="{escape(a.path)}">{escape(a.title)}</a>'
+                f" <em>{dmy(self.portal.modified(a))}</em>"
                 "</li>"
                 for a in items
             )
@@ -110,7 +111,7 @@ class PortalFolder(Family):
 
     def _category(self, slug: str, page: int) -> Response | None:
         category = self._categories[slug]
-        articles = self.portal.category_articles[(self.site.key, slug)]
+        articles = self.portal.category_listing[(self.site.key, slug)]
         last = max(1, math.ceil(len(articles) / PER_PAGE))
         if not 1 <= page <= last:
             return None
@@ -123,7 +124,7 @@ class PortalFolder(Family):
                 f"{escape(article.title)}</a></p>"
                 f'<img src="{self.image_path(token)}" alt="">'
                 f'<p class="news_summary">{escape(body.summary)}</p>'
-                f"<p><em>{dmy(article.published)}</em></p></div>"
+                f"<p><em>{dmy(self.portal.modified(article))}</em></p></div>"
             )
         main = (
             self._breadcrumb(slug)

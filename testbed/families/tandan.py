@@ -68,7 +68,7 @@ class Tandan(Family):
             return html_response(self._search())
         if _ARTICLE.fullmatch(path):
             article = self.portal.by_path[self.site.key].get(path)
-            return html_response(self._article(article)) if article else None
+            return self.article_response(article, self._article(article)) if article else None
         match = _CATEGORY.fullmatch(path)
         if match and match[1] in self._categories:
             return html_response(self._category(match[1], _page_index(query)))
@@ -82,7 +82,8 @@ class Tandan(Family):
             top = self._news_top(items[0]) if items else ""
             rest = "".join(
                 f'<p class="tandan-p-module-news-second"><a href="{escape(a.path)}">'
-                f'{escape(a.title)}</a> <span class="ngay">({dmy(a.published)})</span></p>'
+                f'{escape(a.title)}</a> <span class="ngay">'
+                f"({dmy(self.portal.modified(a))})</span></p>"
                 for a in items[1:]
             )
             boxes.append(
@@ -110,13 +111,13 @@ class Tandan(Family):
             '<div class="tandan-div-module-news-default-right">'
             f'<p class="tandan-p-module-news-title"><a href="{escape(article.path)}">'
             f"{escape(article.title)}</a></p>"
-            f'<span class="ngay">({dmy(article.published)})</span>'
+            f'<span class="ngay">({dmy(self.portal.modified(article))})</span>'
             f'<p class="tandan-p-module-news-summary">{escape(body.summary)}</p></div></div>'
         )
 
     def _category(self, slug: str, page: int) -> str:
         category = self._categories[slug]
-        articles = self.portal.category_articles[(self.site.key, slug)]
+        articles = self.portal.category_listing[(self.site.key, slug)]
         last = max(1, -(-len(articles) // PER_PAGE))
         # Past the last page SharePoint answers 200 with an empty list, not 404.
         items = "".join(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,7 +11,7 @@ from sqlalchemy import select
 from archive.db import Archive, open_archive, sqlite_url
 from archive.models import Article, Capture
 from archive.profiles import FAMILIES
-from testbed import SITES, Testbed
+from testbed import Testbed
 from tests.helpers import run_cli
 
 ARTICLES = 150
@@ -63,21 +62,3 @@ def crawl(testbed: Testbed, data: Path, *extra: str) -> subprocess.CompletedProc
                      *crawlable_sites(testbed))  # fmt: skip
     assert result.returncode == 0, result.stderr
     return result
-
-
-def free_port_base(count: int = len(SITES)) -> int:
-    """A first port P such that P..P+count-1 are free now on 127.0.0.1, so a testbed can be
-    stopped and started again on the same URLs."""
-    for base in range(42000, 60000, 97):
-        if all(_is_free(port) for port in range(base, base + count)):
-            return base
-    raise RuntimeError("no run of free ports on 127.0.0.1")
-
-
-def _is_free(port: int) -> bool:
-    with socket.socket() as probe:
-        try:
-            probe.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-    return True

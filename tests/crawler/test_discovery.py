@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 from archive.sites import adhoc_site, is_site_url, load_sites, write_sites
@@ -9,11 +10,13 @@ from archive.text import parse_html
 from crawler import discovery
 from tests.helpers import serve_pages
 
-SITEMAP = b"""<?xml version="1.0" encoding="UTF-8"?>
+SITEMAP = """<?xml version="1.0" encoding="UTF-8"?>
 <urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
 <url><loc>http://h/Tin-trong-tinh/Bai-mot-1.html</loc><lastmod>2020-12-25T09:04:00+07:00</lastmod></url>
 <url><loc>http://h/Tin-trong-tinh/Bai-hai-2.html</loc></url>
-</urlset>"""
+<url><loc>http://h/Tin-trong-tinh/Bai-ba-3.html</loc><lastmod>2021-01-04</lastmod></url>
+<url><loc>http://h/Tin-trong-tinh/Bai-bon-4.html</loc><lastmod>hôm qua</lastmod></url>
+</urlset>""".encode()
 SITEMAP_INDEX = b"""<?xml version="1.0" encoding="UTF-8"?>
 <sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
 <sitemap><loc>http://h/sitemap-news.xml</loc></sitemap></sitemapindex>"""
@@ -29,13 +32,19 @@ def test_sitemaps_come_from_robots_txt() -> None:
     assert discovery.sitemaps_in_robots(robots, "http://h/robots.txt") == ["http://h/sitemap.xml"]
 
 
-def test_sitemap_pages_and_nested_sitemaps() -> None:
+def test_sitemap_pages_with_their_lastmod_and_nested_sitemaps() -> None:
+    vietnam = timezone(timedelta(hours=7))
     assert discovery.sitemap_entries(SITEMAP) == (
-        ["http://h/Tin-trong-tinh/Bai-mot-1.html", "http://h/Tin-trong-tinh/Bai-hai-2.html"],
+        {
+            "http://h/Tin-trong-tinh/Bai-mot-1.html": datetime(2020, 12, 25, 9, 4, tzinfo=vietnam),
+            "http://h/Tin-trong-tinh/Bai-hai-2.html": None,
+            "http://h/Tin-trong-tinh/Bai-ba-3.html": date(2021, 1, 4),
+            "http://h/Tin-trong-tinh/Bai-bon-4.html": None,
+        },
         [],
     )
-    assert discovery.sitemap_entries(SITEMAP_INDEX) == ([], ["http://h/sitemap-news.xml"])
-    assert discovery.sitemap_entries(b"<html>not a sitemap</html>") == ([], [])
+    assert discovery.sitemap_entries(SITEMAP_INDEX) == ({}, ["http://h/sitemap-news.xml"])
+    assert discovery.sitemap_entries(b"<html>not a sitemap</html>") == ({}, [])
 
 
 def test_feed_items_of_rss_and_atom() -> None:

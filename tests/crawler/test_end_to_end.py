@@ -55,7 +55,7 @@ def crawled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Crawled]:
         testbed.write_sites(config)
         gold = testbed.gold()
         first = run_cli(data, "crawl", "--config", config, "--delay", "0")
-        second = run_cli(data, "crawl", "--config", config, "--delay", "0")
+        second = run_cli(data, "crawl", "--config", config, "--delay", "0", "--full")
     yield Crawled(data, config, gold, first, second)
 
 

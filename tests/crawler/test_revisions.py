@@ -16,7 +16,8 @@ from archive.models import ArticleVersion, Capture
 from archive.urls import canonical_url
 from archive.warc import payload_digest
 from testbed import Testbed as Replica
-from tests.crawler.archived import ARTICLES, CrawledArchive, crawl, free_port_base
+from testbed import free_port_base
+from tests.crawler.archived import ARTICLES, CrawledArchive, crawl
 from tests.helpers import run_cli
 
 pytestmark = pytest.mark.e2e
@@ -37,7 +38,7 @@ def recrawled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Recrawled]:
     with Replica(articles=ARTICLES, seed=1, port_base=port_base) as testbed:
         crawl(testbed, data)
     with Replica(articles=ARTICLES, seed=1, port_base=port_base, revision=2) as testbed:
-        second = crawl(testbed, data)
+        second = crawl(testbed, data, "--full")
         crawled = {site.key for site in testbed.sites if site.key in second.stdout}
         gold = testbed.gold()
         sites = {record["url"]: record["site"] for record in gold}

@@ -18,7 +18,8 @@ from warcio.archiveiterator import ArchiveIterator
 
 from archive.warc import payload_digest, read_response, warc_files
 from testbed import Testbed as Replica
-from tests.crawler.archived import ARTICLES, CrawledArchive, crawl, free_port_base
+from testbed import free_port_base
+from tests.crawler.archived import ARTICLES, CrawledArchive, crawl
 from tests.helpers import run_cli, write_sites_config
 
 pytestmark = pytest.mark.e2e

@@ -1,0 +1,369 @@
+"""Resuming a crawl that was killed: the run's frontier, kept in the archive database.
+
+Scrapy's JOBDIR only survives a clean stop. Here every request a run schedules
+is recorded, per site, in ``frontier_request`` as pages produce it, and marked
+done once everything its response produced is safe: the requests it found
+recorded, its article or document stored. Running the same ``crawl`` command
+again after a crash, a SIGKILL or Ctrl-C finds the run (still "running" with
+no live process holding its lock, or "interrupted"), cuts a torn last record
+off its newest WARC files, replays the pending requests instead of the start
+pages and takes every recorded request for seen, so nothing done is fetched
+again. A run that ends any other way deletes its frontier.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import logging
+import os
+import pickle
+from collections.abc import AsyncIterator, Collection, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Self
+
+from scrapy import Request, signals
+from scrapy.crawler import Crawler
+from scrapy.dupefilters import RFPDupeFilter
+from scrapy.exceptions import NotConfigured
+from scrapy.http import Response
+from scrapy.settings import BaseSettings
+from scrapy.utils.request import request_from_dict
+from sqlalchemy import delete, select, update
+
+from archive.datadir import DataDir
+from archive.db import Archive, ArchiveError, open_archive
+from archive.models import (
+    Article,
+    ArticleVersion,
+    Attachment,
+    Capture,
+    CrawlRun,
+    Document,
+    FrontierRequest,
+)
+from archive.store import RUN_COUNTERS
+from archive.warc import repair_warc, run_warc_files
+from crawler.context import data_dir_from
+from crawler.pageoutput import PageOutputMiddleware
+from search.indexer import ArticleIndex
+
+logger = logging.getLogger(__name__)
+
+RUNNING, INTERRUPTED = "running", "interrupted"
+# A run in one of these states can be resumed; any other end deletes its frontier.
+RESUMABLE = (RUNNING, INTERRUPTED)
+# Set on every recorded request (and kept through redirects and retries): its frontier row.
+FINGERPRINT = "frontier_fingerprint"
+
+
+@dataclass(frozen=True)
+class FrontierEntry:
+    fingerprint: str
+    url: str
+    request: bytes
+
+
+class FrontierStore:
+    """The ``frontier_request`` rows of the archive's runs; every method is its own transaction."""
+
+    def __init__(self, archive: Archive) -> None:
+        self.archive = archive
+
+    def fingerprints(self, run_id: int, site_key: str) -> set[str]:
+        with self.archive.sessions() as session:
+            return set(
+                session.scalars(
+                    select(FrontierRequest.fingerprint).where(
+                        FrontierRequest.run_id == run_id, FrontierRequest.site_key == site_key
+                    )
+                )
+            )
+
+    def pending(self, run_id: int, site_key: str) -> list[FrontierEntry]:
+        """The requests not done yet, in the order they were recorded."""
+        statement = (
+            select(FrontierRequest.fingerprint, FrontierRequest.url, FrontierRequest.request)
+            .where(
+                FrontierRequest.run_id == run_id,
+                FrontierRequest.site_key == site_key,
+                FrontierRequest.done.is_(False),
+            )
+            .order_by(FrontierRequest.id)
+        )
+        with self.archive.sessions() as session:
+            return [FrontierEntry(*row) for row in session.execute(statement)]
+
+    def record(self, run_id: int, site_key: str, entries: Iterable[FrontierEntry]) -> None:
+        """Adds requests new to the run's frontier (the caller knows which are new)."""
+        with self.archive.session() as session:
+            session.add_all(
+                FrontierRequest(
+                    run_id=run_id,
+                    site_key=site_key,
+                    fingerprint=entry.fingerprint,
+                    url=entry.url,
+                    request=entry.request,
+                )
+                for entry in entries
+            )
+
+    def mark_done(self, run_id: int, site_key: str, fingerprint: str) -> None:
+        with self.archive.session() as session:
+            session.execute(
+                update(FrontierRequest)
+                .where(
+                    FrontierRequest.run_id == run_id,
+                    FrontierRequest.site_key == site_key,
+                    FrontierRequest.fingerprint == fingerprint,
+                )
+                .values(done=True)
+            )
+
+    def clear(self, run_id: int) -> None:
+        with self.archive.session() as session:
+            session.execute(delete(FrontierRequest).where(FrontierRequest.run_id == run_id))
+
+    def resumable_run(self, site_keys: Collection[str]) -> int | None:
+        """The newest run of exactly these sites, if it did not end (killed or interrupted)."""
+        wanted = set(site_keys)
+        with self.archive.sessions() as session:
+            for run in session.scalars(select(CrawlRun).order_by(CrawlRun.id.desc())):
+                if set(run.sites.split()) == wanted:
+                    return run.id if run.status in RESUMABLE else None
+        return None
+
+    def reopen_run(self, run_id: int) -> None:
+        """Marks the run running again and counts the resumption in each site's stats.
+
+        The counters of the part before are reset: a killed process took its
+        counters with it, so the run reports what the resumed part did.
+        """
+        with self.archive.session() as session:
+            run = session.get_one(CrawlRun, run_id)
+            run.status = RUNNING
+            run.finished_at = None
+            for name in RUN_COUNTERS:
+                setattr(run, name, 0)
+            run.site_stats = {
+                key: {
+                    **_mode_of(run.site_stats.get(key, {})),
+                    "resumed": run.site_stats.get(key, {}).get("resumed", 0) + 1,
+                }
+                for key in run.sites.split()
+            }
+
+    def drop_lost_captures(self, run_id: int, warc_file: str, kept: int) -> int:
+        """Forgets the captures whose WARC record was cut off ``warc_file`` at ``kept`` bytes;
+        their requests become pending again, so the resumed crawl fetches them anew."""
+        lost = select(Capture.id, Capture.url).where(
+            Capture.warc_file == warc_file, Capture.warc_offset + Capture.warc_length > kept
+        )
+        with self.archive.session() as session:
+            rows = session.execute(lost).all()
+            if not rows:
+                return 0
+            ids = [row.id for row in rows]
+            for model in (Article, ArticleVersion, Attachment, Document):
+                session.execute(
+                    update(model).where(model.capture_id.in_(ids)).values(capture_id=None)
+                )
+            session.execute(delete(Capture).where(Capture.id.in_(ids)))
+            session.execute(
+                update(FrontierRequest)
+                .where(
+                    FrontierRequest.run_id == run_id,
+                    FrontierRequest.url.in_([row.url for row in rows]),
+                )
+                .values(done=False)
+            )
+            return len(ids)
+
+
+def _mode_of(site_stats: dict[str, Any]) -> dict[str, Any]:
+    return {"mode": site_stats["mode"]} if "mode" in site_stats else {}
+
+
+def resume_run(frontier: FrontierStore, data_dir: DataDir, site_keys: list[str]) -> int | None:
+    """Reopens the resumable run of these sites, its WARC files repaired and the articles it
+    stored indexed; None if there is none."""
+    run_id = frontier.resumable_run(site_keys)
+    if run_id is None:
+        return None
+    for site_key in site_keys:
+        # Only the newest file of a site was being written when the crawl died.
+        for path in run_warc_files(data_dir.warc_dir, run_id, site_key)[-1:]:
+            kept = repair_warc(path)
+            lost = frontier.drop_lost_captures(run_id, path.name, kept)
+            if lost:
+                logger.warning("%s: cut a torn record off, %d captures lost", path.name, lost)
+    catch_up_index(frontier.archive, data_dir.index_dir)
+    frontier.reopen_run(run_id)
+    return run_id
+
+
+def catch_up_index(archive: Archive, index_dir: Path) -> int:
+    """Indexes the articles a killed crawl stored but had not indexed yet (the index is
+    written in batches, and their pages are done: they are not fetched again)."""
+    index = ArticleIndex(index_dir)
+    # An index nothing was committed to yet has no columns to read.
+    indexed = index.indexed_hashes() if index.doc_count() else {}
+    with archive.sessions() as session:
+        stale = [
+            article_id
+            for article_id, digest in session.execute(select(Article.id, Article.content_hash))
+            if indexed.get(str(article_id)) != digest
+        ]
+        return index.add(session.scalars(select(Article).where(Article.id.in_(stale))))
+
+
+@contextmanager
+def crawl_lock(jobs_dir: Path, site_keys: Collection[str]) -> Iterator[None]:
+    """Holds the lock of one set of sites for a crawl; a crawl of the same sites that is still
+    running is an error. The OS drops the lock when its process dies, however it dies."""
+    name = hashlib.sha1(" ".join(sorted(site_keys)).encode("utf-8")).hexdigest()[:16]
+    jobs_dir.mkdir(parents=True, exist_ok=True)
+    with (jobs_dir / f"crawl-{name}.lock").open("a+", encoding="ascii") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            pid = handle.read().strip() or "?"
+            raise ArchiveError(
+                f"another crawl of the same sites is running (pid {pid}); "
+                "wait for it to end or stop it first"
+            ) from None
+        handle.truncate(0)
+        handle.write(str(os.getpid()))
+        handle.flush()
+        yield
+
+
+def _frontier_from(settings: BaseSettings) -> FrontierStore:
+    return FrontierStore(open_archive(data_dir_from(settings).db_url))
+
+
+def _run_id(settings: BaseSettings) -> int | None:
+    return settings.getint("PORTAL_RUN_ID") or None
+
+
+class FrontierMiddleware(PageOutputMiddleware):
+    """Spider middleware: records the requests pages produce and marks each page done.
+
+    It sits nearer the engine than the middlewares that drop requests (scope of
+    incremental crawls, depth), so it records only what will be fetched, and
+    nearer than HttpErrorMiddleware, so an error page counts as done too. When
+    the run already has a frontier for the site, its pending requests replace
+    the spider's start requests. A bare ``scrapy crawl`` (no ``PORTAL_RUN_ID``)
+    is not resumable and does without.
+    """
+
+    def __init__(self, crawler: Crawler, frontier: FrontierStore, run_id: int) -> None:
+        self.crawler = crawler
+        self.frontier = frontier
+        self.run_id = run_id
+        self.recorded: set[str] = set()
+        # A page's fingerprint → how many of its items the pipelines have not stored yet.
+        self.unsettled: dict[str, int] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        run_id = _run_id(crawler.settings)
+        if run_id is None:
+            raise NotConfigured("resuming needs the run of `portal-archive crawl`")
+        middleware = cls(crawler, _frontier_from(crawler.settings), run_id)
+        crawler.signals.connect(middleware.item_settled, signal=signals.item_scraped)
+        # An item the pipelines dropped on purpose (unreadable page) would be dropped again.
+        crawler.signals.connect(middleware.item_settled, signal=signals.item_dropped)
+        crawler.signals.connect(middleware.item_failed, signal=signals.item_error)
+        return middleware
+
+    @property
+    def site_key(self) -> str:
+        return self.crawler.spider.site_config.key
+
+    async def process_start(self, start: AsyncIterator[Any]) -> AsyncIterator[Any]:
+        self.recorded = self.frontier.fingerprints(self.run_id, self.site_key)
+        if self.recorded:
+            for request in self._pending():
+                yield request
+            return
+        async for output in start:
+            if isinstance(output, Request):
+                self._record([output])
+            yield output
+
+    def item_settled(self, item: Any, response: Response | None) -> None:
+        fingerprint = response.meta.get(FINGERPRINT) if response is not None else None
+        if fingerprint not in self.unsettled:
+            return
+        self.unsettled[fingerprint] -= 1
+        if not self.unsettled[fingerprint]:
+            del self.unsettled[fingerprint]
+            self.frontier.mark_done(self.run_id, self.site_key, fingerprint)
+
+    def item_failed(self, item: Any, response: Response | None) -> None:
+        # The page stays pending: a resumed crawl fetches it again.
+        if response is not None:
+            self.unsettled.pop(response.meta.get(FINGERPRINT), None)
+
+    def page_output(self, response: Response, outputs: list[Any]) -> Iterator[Any]:
+        """Records the page's requests; the page is done now, or once its items are stored."""
+        self._record([output for output in outputs if isinstance(output, Request)])
+        fingerprint = response.meta.get(FINGERPRINT)
+        items = sum(not isinstance(output, Request) for output in outputs)
+        if fingerprint is not None:
+            if items:
+                self.unsettled[fingerprint] = self.unsettled.get(fingerprint, 0) + items
+            elif fingerprint not in self.unsettled:
+                self.frontier.mark_done(self.run_id, self.site_key, fingerprint)
+        yield from outputs
+
+    def _record(self, requests: list[Request]) -> None:
+        fingerprinter = self.crawler.request_fingerprinter
+        new = []
+        for request in requests:
+            fingerprint = fingerprinter.fingerprint(request).hex()
+            request.meta[FINGERPRINT] = fingerprint
+            if fingerprint not in self.recorded:
+                self.recorded.add(fingerprint)
+                serialized = request.to_dict(spider=self.crawler.spider)
+                new.append(FrontierEntry(fingerprint, request.url, pickle.dumps(serialized)))
+        if new:
+            self.frontier.record(self.run_id, self.site_key, new)
+
+    def _pending(self) -> Iterator[Request]:
+        pending = self.frontier.pending(self.run_id, self.site_key)
+        logger.info("%s: resuming with %d pending requests", self.site_key, len(pending))
+        for entry in pending:
+            serialized = pickle.loads(entry.request)
+            # The duplicate filter takes every request of the frontier for seen.
+            serialized["dont_filter"] = True
+            request = request_from_dict(serialized, spider=self.crawler.spider)
+            request.meta[FINGERPRINT] = entry.fingerprint
+            yield request
+
+
+class FrontierDupeFilter(RFPDupeFilter):
+    """Scrapy's duplicate filter, which also takes every request of the run's frontier for seen:
+    a resumed crawl fetches nothing it did (or already has pending) again."""
+
+    frontier: frozenset[bytes] = frozenset()
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        dupefilter = super().from_crawler(crawler)
+        run_id = _run_id(crawler.settings)
+        if run_id is not None:
+            recorded = _frontier_from(crawler.settings).fingerprints(
+                run_id, crawler.spider.site_config.key
+            )
+            dupefilter.frontier = frozenset(bytes.fromhex(fingerprint) for fingerprint in recorded)
+        return dupefilter
+
+    def request_seen(self, request: Request) -> bool:
+        return self.fingerprinter.fingerprint(request) in self.frontier or super().request_seen(
+            request
+        )
