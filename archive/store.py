@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from email.utils import parsedate_to_datetime
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
@@ -126,9 +126,7 @@ class ArchiveStore:
 
     def site_mode(self, run_id: int, site_key: str) -> str | None:
         """The mode an (interrupted and resumed) run already chose for the site."""
-        with self.archive.sessions() as session:
-            run = session.get_one(CrawlRun, run_id)
-            return run.site_stats.get(site_key, {}).get("mode")
+        return self.site_counters(run_id, site_key).get("mode")
 
     def last_full_crawl(self, site_key: str) -> datetime | None:
         """When the site's latest completed full crawl finished, if it ever had one."""
@@ -174,16 +172,22 @@ class ArchiveStore:
             article.last_seen = utcnow()
             return True
 
-    def add_site_counters(self, run_id: int, site_key: str, counters: Mapping[str, int]) -> None:
-        """Adds one site's counters to the run's totals and keeps them per site."""
+    def save_site_counters(self, run_id: int, site_key: str, counters: Mapping[str, Any]) -> None:
+        """Keeps one site's counters so far (saved again as the crawl goes on), and the run's
+        totals as the sum over its sites."""
         with self.archive.session() as session:
             run = session.get_one(CrawlRun, run_id)
-            for name in RUN_COUNTERS:
-                setattr(run, name, getattr(run, name) + counters.get(name, 0))
             run.site_stats = {
                 **run.site_stats,
                 site_key: {**run.site_stats.get(site_key, {}), **counters},
             }
+            for name in RUN_COUNTERS:
+                setattr(run, name, sum(stats.get(name, 0) for stats in run.site_stats.values()))
+
+    def site_counters(self, run_id: int, site_key: str) -> dict[str, Any]:
+        """What ``save_site_counters`` last kept for the site in the run."""
+        with self.archive.sessions() as session:
+            return dict(session.get_one(CrawlRun, run_id).site_stats.get(site_key, {}))
 
     def finish_run(self, run_id: int, status: str) -> None:
         with self.archive.session() as session:

@@ -46,6 +46,12 @@ def start_crawl(data: Path, config: Path, log: Path) -> subprocess.Popen[bytes]:
         return subprocess.Popen(crawl_command(data, config), stdout=output, stderr=output)
 
 
+def reported_new(data: Path) -> int:
+    """The new articles the report of the (one) run counts, over all its parts."""
+    with sqlite3.connect(f"file:{data / 'archive.sqlite3'}?mode=ro", uri=True) as connection:
+        return connection.execute("SELECT articles_new FROM crawl_run").fetchone()[0]
+
+
 def db_count(data: Path, table: str) -> int:
     """Rows of ``table`` now, read-only; 0 while the crawl has not created it."""
     path = data / "archive.sqlite3"
@@ -155,6 +161,7 @@ def main() -> None:
         print(f"warcio check    {'ok' if checked.returncode == 0 else checked.stdout[-500:]}")
         print(f"wall time       {wall:.1f} s")
         print(f"requests        {db_count(data, 'capture')}")
+        print(f"report counts   {reported_new(data)} new articles (saved every 2 s)")
         if not options.no_baseline:
             baseline = workdir / "baseline"
             started = time.perf_counter()

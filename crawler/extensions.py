@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sys
+from collections import Counter
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any, Self
 
@@ -57,9 +59,47 @@ def site_counters(stats: StatsCollector) -> dict[str, Any]:
         "started": started.isoformat() if started else None,
         "finished": finished.isoformat(),
         "duration_s": round(duration, 3),
-        "pages_per_s": round(pages / duration, 2) if duration > 0 else 0.0,
+        "pages_per_s": _pages_per_second(pages, duration),
         "finish_reason": values.get("finish_reason"),
     }
+
+
+# Counters that add up over the parts of a run that was killed or stopped and resumed.
+SUMMED_COUNTERS = (
+    "pages_fetched",
+    "articles_new",
+    "articles_updated",
+    "articles_unchanged",
+    "articles_missing_fields",
+    "known_skipped",
+    "revalidated",
+    "out_of_scope",
+    "robots_forbidden",
+    "errors",
+    "retried",
+    "bytes",
+)
+TALLIED_COUNTERS = ("failures", "traps")
+
+
+def merge_counters(earlier: Mapping[str, Any], current: Mapping[str, Any]) -> dict[str, Any]:
+    """A site's counters over the whole run: those saved by earlier processes plus this one's."""
+    merged = dict(current)
+    for name in SUMMED_COUNTERS:
+        merged[name] = earlier.get(name, 0) + current[name]
+    for name in TALLIED_COUNTERS:
+        merged[name] = dict(Counter(earlier.get(name, {})) + Counter(current[name]))
+    merged["failed"] = [*earlier.get("failed", []), *current["failed"]]
+    merged["started"] = earlier.get("started") or current["started"]
+    # The time the site was being crawled, not the time between its parts.
+    duration = earlier.get("duration_s", 0.0) + current["duration_s"]
+    merged["duration_s"] = round(duration, 3)
+    merged["pages_per_s"] = _pages_per_second(merged["pages_fetched"], duration)
+    return merged
+
+
+def _pages_per_second(pages: int, seconds: float) -> float:
+    return round(pages / seconds, 2) if seconds > 0 else 0.0
 
 
 class ArchiveRecorder:
@@ -70,7 +110,10 @@ class ArchiveRecorder:
     retried errors that never reach a signal handler.
 
     The run comes from ``PORTAL_RUN_ID`` when the command line started one for
-    several sites; a bare ``scrapy crawl`` starts and finishes its own.
+    several sites; a bare ``scrapy crawl`` starts and finishes its own. The
+    counters are saved every ``PORTAL_COUNTERS_INTERVAL`` seconds and at the
+    end, added to what earlier processes of a resumed run saved: a killed crawl
+    loses at most the counts of its last seconds.
     """
 
     def __init__(self, crawler: Crawler) -> None:
@@ -81,6 +124,9 @@ class ArchiveRecorder:
         self.run_id: int | None = crawler.settings.getint("PORTAL_RUN_ID") or None
         self.owns_run = self.run_id is None
         self.site_id: int | None = None
+        self.interval = crawler.settings.getfloat("PORTAL_COUNTERS_INTERVAL")
+        self.task: LoopingCall | None = None
+        self.earlier: dict[str, Any] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -96,11 +142,22 @@ class ArchiveRecorder:
             self.run_id = self.store.start_run([site.key])
         self.stats.set_value(STAT_RUN_ID, self.run_id)
         self.stats.set_value(STAT_SITE_ID, self.site_id)
+        self.earlier = self.store.site_counters(self.run_id, site.key)
+        if self.interval > 0:
+            self.task = LoopingCall(self.save_counters, spider)
+            self.task.start(self.interval, now=False)
+
+    def save_counters(self, spider: Spider) -> None:
+        assert self.run_id is not None
+        counters = merge_counters(self.earlier, site_counters(self.stats))
+        self.store.save_site_counters(self.run_id, spider.site_config.key, counters)
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
+        if self.task is not None and self.task.running:
+            self.task.stop()
         if self.run_id is None:
             return
-        self.store.add_site_counters(self.run_id, spider.site_config.key, site_counters(self.stats))
+        self.save_counters(spider)
         if self.owns_run:
             self.store.finish_run(self.run_id, "finished" if reason == "finished" else reason)
 

@@ -44,7 +44,6 @@ from archive.models import (
     Document,
     FrontierRequest,
 )
-from archive.store import RUN_COUNTERS
 from archive.warc import repair_warc, run_warc_files
 from crawler.context import data_dir_from
 from crawler.pageoutput import PageOutputMiddleware
@@ -136,20 +135,15 @@ class FrontierStore:
         return None
 
     def reopen_run(self, run_id: int) -> None:
-        """Marks the run running again and counts the resumption in each site's stats.
-
-        The counters of the part before are reset: a killed process took its
-        counters with it, so the run reports what the resumed part did.
-        """
+        """Marks the run running again and counts the resumption in each site's stats; the
+        counters saved so far stay, and the resumed part adds to them."""
         with self.archive.session() as session:
             run = session.get_one(CrawlRun, run_id)
             run.status = RUNNING
             run.finished_at = None
-            for name in RUN_COUNTERS:
-                setattr(run, name, 0)
             run.site_stats = {
                 key: {
-                    **_mode_of(run.site_stats.get(key, {})),
+                    **run.site_stats.get(key, {}),
                     "resumed": run.site_stats.get(key, {}).get("resumed", 0) + 1,
                 }
                 for key in run.sites.split()
@@ -180,10 +174,6 @@ class FrontierStore:
                 .values(done=False)
             )
             return len(ids)
-
-
-def _mode_of(site_stats: dict[str, Any]) -> dict[str, Any]:
-    return {"mode": site_stats["mode"]} if "mode" in site_stats else {}
 
 
 def resume_run(frontier: FrontierStore, data_dir: DataDir, site_keys: list[str]) -> int | None:

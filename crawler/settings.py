@@ -77,6 +77,7 @@ PORTAL_RUN_ID = None  # the CrawlRun to record into; None: the crawl starts its 
 PORTAL_INDEX_BATCH = 200  # articles per index commit
 PORTAL_WARC_MAX_BYTES = 1_000_000_000  # a new WARC file is started past this size
 PORTAL_PROGRESS_INTERVAL = 5.0  # seconds between progress lines; 0 turns them off
+PORTAL_COUNTERS_INTERVAL = 2.0  # seconds between saves of a site's counters in its run
 PORTAL_CONTACT = None  # an email or URL appended to USER_AGENT so webmasters can reach us
 PORTAL_RETRY_AFTER_MAX = 600.0  # longest pause a Retry-After header may ask for, in seconds
 PORTAL_STALL_TIMEOUT = 300.0  # stop a crawl with no response for this long; 0 turns it off

@@ -103,8 +103,10 @@ def test_capture_records_digest_and_run_counters_add_up(store: ArchiveStore) -> 
         body=b"<html></html>",
     )
     capture_id = store.record_capture(run_id, site_id, record)
-    store.add_site_counters(run_id, "stttt", {"pages_fetched": 3, "errors": 1})
-    store.add_site_counters(run_id, "hatinh", {"pages_fetched": 2, "articles_new": 1})
+    store.save_site_counters(run_id, "stttt", {"pages_fetched": 1})
+    # Saved again as the crawl goes on: the latest counters replace the site's earlier ones.
+    store.save_site_counters(run_id, "stttt", {"pages_fetched": 3, "errors": 1})
+    store.save_site_counters(run_id, "hatinh", {"pages_fetched": 2, "articles_new": 1})
     store.finish_run(run_id, "finished")
     with store.archive.sessions() as session:
         capture = session.get_one(Capture, capture_id)

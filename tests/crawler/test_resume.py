@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 import signal
 import subprocess
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -23,6 +25,7 @@ from bench.resume import (
     wait_until_stored,
     warcio_check,
 )
+from crawler.extensions import SUMMED_COUNTERS, merge_counters
 from crawler.frontier import FrontierEntry, FrontierStore
 from testbed import Testbed as Replica
 from tests.archive.test_store import SITE
@@ -123,6 +126,9 @@ def test_ctrl_c_stops_cleanly_and_the_same_command_continues(
     assert resumed.returncode == 0, resumed.stderr
     assert runs(data) == [(1, "finished")]
     assert_archive_is_exactly_the_gold(data, testbed)
+    # A clean stop saved every count: the run's report covers both parts.
+    report = json.loads(run_cli(data, "report", "1", "--json").stdout)
+    assert report["totals"]["articles_new"] == ARTICLES
 
 
 @pytest.fixture
@@ -146,23 +152,61 @@ def test_only_the_newest_run_of_the_same_sites_resumes_unless_it_ended(
     assert frontier.resumable_run(["stttt", "hatinh"]) is None
 
 
-def test_reopening_a_run_counts_the_resumption_and_keeps_the_mode(
+def test_reopening_a_run_counts_the_resumption_and_keeps_mode_and_counters(
     stores: tuple[ArchiveStore, FrontierStore],
 ) -> None:
     store, frontier = stores
     run_id = store.start_run(["stttt", "hatinh"])
     store.set_site_mode(run_id, "stttt", "incremental")
-    store.add_site_counters(run_id, "stttt", {"pages_fetched": 3})
+    store.save_site_counters(run_id, "stttt", {"pages_fetched": 3})
     store.finish_run(run_id, "interrupted")
     frontier.reopen_run(run_id)
     frontier.reopen_run(run_id)
     with store.archive.sessions() as session:
         run = session.get_one(CrawlRun, run_id)
-    assert (run.status, run.pages_fetched, run.finished_at) == ("running", 0, None)
+    assert (run.status, run.pages_fetched, run.finished_at) == ("running", 3, None)
     assert run.site_stats == {
-        "stttt": {"mode": "incremental", "resumed": 2},
+        "stttt": {"mode": "incremental", "pages_fetched": 3, "resumed": 2},
         "hatinh": {"resumed": 2},
     }
+
+
+def part_counters(
+    pages: int, failed: list[dict[str, str]], traps: dict[str, int]
+) -> dict[str, Any]:
+    """A site's counters as ``site_counters`` reads them from one process's stats."""
+    return {
+        **dict.fromkeys(SUMMED_COUNTERS, 0),
+        "pages_fetched": pages,
+        "articles_new": pages // 2,
+        "errors": len(failed),
+        "failures": Counter(failure["reason"] for failure in failed),
+        "failed": failed,
+        "traps": traps,
+        "started": f"2026-01-0{pages % 9 + 1}T00:00:00+00:00",
+        "duration_s": 10.0,
+        "pages_per_s": pages / 10,
+        "finish_reason": "shutdown",
+    }
+
+
+def test_the_counters_of_a_resumed_run_add_up_over_its_parts() -> None:
+    timeout = {"url": "http://127.0.0.1:8002/a.html", "reason": "timeout"}
+    gone = {"url": "http://127.0.0.1:8002/b.html", "reason": "HTTP 410"}
+    earlier = {"mode": "full", "resumed": 1, **part_counters(30, [timeout], {"long_url": 2})}
+    current = part_counters(50, [gone, timeout], {"long_url": 1, "deep_path": 4})
+    current["finish_reason"] = "finished"
+    merged = merge_counters(earlier, current)
+    assert (merged["pages_fetched"], merged["articles_new"], merged["errors"]) == (80, 40, 3)
+    assert merged["failures"] == {"timeout": 2, "HTTP 410": 1}
+    assert merged["failed"] == [timeout, gone, timeout]
+    assert merged["traps"] == {"long_url": 3, "deep_path": 4}
+    assert (merged["started"], merged["duration_s"], merged["pages_per_s"]) == (
+        earlier["started"], 20.0, 4.0,
+    )  # fmt: skip
+    assert merged["finish_reason"] == "finished"
+    # A site's first part has nothing before it.
+    assert merge_counters({"mode": "full"}, current) == current
 
 
 def capture_at(store: ArchiveStore, run_id: int, url: str, offset: int) -> int:
