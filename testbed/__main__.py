@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from .faults import SLOW_SECONDS
-from .portal import MAX_ARTICLES, MIN_ARTICLES
+from .portal import MAX_ARTICLES, MAX_RANDOM_FAMILIES, MIN_ARTICLES
 from .server import Testbed
 from .sites import SITES
 
@@ -43,6 +43,16 @@ def _port_base(text: str) -> int:
         raise argparse.ArgumentTypeError(f"not a port number: {text!r}") from None
     if not 1 <= value <= 65536 - len(SITES):
         raise argparse.ArgumentTypeError(f"{value} leaves no room for {len(SITES)} ports")
+    return value
+
+
+def _family_count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if not 1 <= value <= MAX_RANDOM_FAMILIES:
+        raise argparse.ArgumentTypeError(f"{value} is out of range (1 to {MAX_RANDOM_FAMILIES})")
     return value
 
 
@@ -97,6 +107,12 @@ def _build_parser() -> _Parser:
     serve.add_argument("--articles", type=_article_count, default=300, help="default 300")
     serve.add_argument("--seed", type=int, default=1, help="default 1")
     serve.add_argument(
+        "--random-families",
+        type=_family_count,
+        metavar="N",
+        help="serve N sites of CMS families generated from the seed instead of the standard ones",
+    )
+    serve.add_argument(
         "--revision",
         type=_revision,
         default=1,
@@ -138,6 +154,7 @@ def _serve(args: argparse.Namespace) -> int:
             as_of=args.as_of,
             faults=args.faults,
             slow_seconds=args.slow_seconds,
+            random_families=args.random_families or 0,
         )
         testbed.start()
     except (ValueError, OSError) as exc:
@@ -167,6 +184,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.faults_out and not args.faults:
         parser.error("--faults-out needs --faults")
+    sites = args.random_families or len(SITES)
+    if args.port_base and args.port_base > 65536 - sites:
+        parser.error(f"--port-base {args.port_base} leaves no room for {sites} ports")
     return _serve(args)
 
 

@@ -24,6 +24,10 @@ class SiteDef:
     parent: str | None = None
     # Relative share of the generated articles this site receives.
     weight: int = 1
+    # What a generated family is drawn from; empty for the hand-written families.
+    family_seed: str = ""
+    # Every so many of the site's articles (the fourth, then each n-th) is served in NFD.
+    nfd_every: int = 0
 
 
 @dataclass(frozen=True, slots=True)

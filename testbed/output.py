@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TextIO
 
+from .families.randomcms import RandomCms
 from .model import SiteRecord
 
 
@@ -62,7 +63,7 @@ def sites_toml(sites: Iterable[SiteRecord]) -> str:
         lines = [
             f"[sites.{site.key}]",
             f"name = {toml_string(site.name)}",
-            f"family = {toml_string(site.family)}",
+            f"family = {toml_string(_crawled_as(site.family))}",
             f"base_url = {toml_string(site.base_url)}",
             f"start_urls = [{toml_string(site.start_url)}]",
         ]
@@ -70,6 +71,11 @@ def sites_toml(sites: Iterable[SiteRecord]) -> str:
             lines.append(f"parent = {toml_string(site.parent)}")
         tables.append("\n".join(lines) + "\n")
     return "\n".join(tables)
+
+
+def _crawled_as(family: str) -> str:
+    """A generated family has no profile by design: the crawler is to read it as unknown."""
+    return "generic" if family == RandomCms.name else family
 
 
 def write_sites(path: str | os.PathLike[str], sites: Iterable[SiteRecord]) -> None:

@@ -11,12 +11,14 @@ from itertools import accumulate
 from . import content, pools, revisions
 from .attachments import attachments_for, document_bytes
 from .families import FAMILIES, Family
-from .model import Article, Attachment, Body, Category
+from .families.randomcms import random_sites
+from .model import Article, Attachment, Body, Category, SiteDef
 from .sites import SEED_CATEGORY, SEED_SITE, SITES, TICKER_CATEGORY, site_def
 from .text import reader_text
 
 MIN_ARTICLES = 1
 MAX_ARTICLES = 50_000
+MAX_RANDOM_FAMILIES = 100
 
 _FIRST_DAY, _LAST_DAY = date(2017, 1, 1), date(2025, 12, 31)
 _DAYS = (_LAST_DAY - _FIRST_DAY).days + 1
@@ -24,8 +26,6 @@ _DAYS = (_LAST_DAY - _FIRST_DAY).days + 1
 _HOURS = (7, 7, 8, 8, 8, 9, 9, 9, 10, 10, 10, 11, 11, 13, 14, 14, 15, 15, 16, 16, 17, 20)
 # Publication times of the seed ticker's other headlines, newest first like the ticker.
 _TICKER_TIMES = ("2020-12-28 08:15", "2020-12-26 16:40", "2020-12-26 07:30", "2020-12-25 14:05")
-# Every twentieth article of this site is served in NFD (gold stays NFC).
-_NFD_SITE, _NFD_EVERY = "kyanh", 20
 # Sites that import other sites' articles through RSS, and the share of their articles that
 # are such copies; a copy of a copy is never made, so an article lives on at most 3 sites.
 _REPUBLISHERS, _REPUBLISHED_SHARE = frozenset({"nongthonmoi", "xacamhung"}), 0.25
@@ -38,26 +38,31 @@ class Portal:
         seed: int = 1,
         revision: int = 1,
         as_of: date | None = None,
+        random_families: int = 0,
     ) -> None:
         if not MIN_ARTICLES <= articles <= MAX_ARTICLES:
             raise ValueError(f"articles must be between {MIN_ARTICLES} and {MAX_ARTICLES}")
+        if not 0 <= random_families <= MAX_RANDOM_FAMILIES:
+            raise ValueError(f"random_families must be between 0 and {MAX_RANDOM_FAMILIES}")
         self.seed = seed
+        # Generated families replace the standard sites; those keep their pages unchanged.
+        self.sites = random_sites(seed, random_families) if random_families else SITES
         # Filled in by the server once ports are bound; pages and gold need absolute URLs.
         self.base_urls: dict[str, str] = {}
         rng = random.Random(f"{seed}:portal")
         # Every article of every date, by id: ids, URLs and titles never depend on as_of.
-        self.articles = _generate(rng, articles)
-        self.families: dict[str, Family] = {s.key: FAMILIES[s.family](self, s) for s in SITES}
+        self.articles = _generate(rng, articles, self.sites)
+        self.families: dict[str, Family] = {s.key: FAMILIES[s.family](self, s) for s in self.sites}
         # Every article gets its path, as a family avoids the paths already taken, so a
         # URL is the same whatever the as-of date; only existing articles stay routed.
-        self.by_path: dict[str, dict[str, Article]] = {s.key: {} for s in SITES}
+        self.by_path: dict[str, dict[str, Article]] = {s.key: {} for s in self.sites}
         for article in self.articles:
             article.path = self.families[article.site].assign_path(article, rng)
             self.by_path[article.site][article.path] = article
         self.now = _now(self.articles, as_of)
         # Articles published after `now` do not exist yet: no page, listing, feed or gold.
         self.existing = [a for a in self.articles if a.published <= self.now]
-        self.by_path = {s.key: {} for s in SITES}
+        self.by_path = {s.key: {} for s in self.sites}
         for article in self.existing:
             self.by_path[article.site][article.path] = article
         # After the paths: a CMS keeps an article's URL when its title is corrected.
@@ -73,7 +78,7 @@ class Portal:
         }
         self.attachments: dict[int, list[Attachment]] = {}
         self.by_attachment_path: dict[str, dict[str, tuple[Article, Attachment]]] = {
-            s.key: {} for s in SITES
+            s.key: {} for s in self.sites
         }
         for article in self.existing:
             family = self.families[article.site]
@@ -96,7 +101,7 @@ class Portal:
         return sorted(self.existing, key=lambda a: (-key(a).timestamp(), a.id))
 
     def _by_site(self, key: Callable[[Article], datetime]) -> dict[str, list[Article]]:
-        grouped: dict[str, list[Article]] = {s.key: [] for s in SITES}
+        grouped: dict[str, list[Article]] = {s.key: [] for s in self.sites}
         for article in self._newest_first(key):
             grouped[article.site].append(article)
         return grouped
@@ -105,7 +110,7 @@ class Portal:
         self, key: Callable[[Article], datetime]
     ) -> dict[tuple[str, str], list[Article]]:
         grouped: dict[tuple[str, str], list[Article]] = {
-            (s.key, c.slug): [] for s in SITES for c in s.categories
+            (s.key, c.slug): [] for s in self.sites for c in s.categories
         }
         for article in self._newest_first(key):
             grouped[(article.site, article.category.slug)].append(article)
@@ -133,7 +138,7 @@ class Portal:
         return [self.article_url(self.articles[article_id]) for article_id in sorted(edited)]
 
     def _body(self, article_id: int) -> Body:
-        if article_id == 0:
+        if article_id == 0 and self.articles[0].site == SEED_SITE:
             return content.seed_article().body
         original = self.articles[article_id].original
         if original is not None:
@@ -179,7 +184,7 @@ class Portal:
             "site": article.site,
             "title": reader_text(article.title),
             "published": article.published.isoformat(),
-            "author": article.author,
+            "author": self.families[article.site].gold_author(article),
             "category": article.category.name,
             "summary": summary,
             "body": "\n".join(lines),
@@ -217,7 +222,47 @@ def _random_time(rng: random.Random) -> datetime:
     return datetime(day.year, day.month, day.day, hour, minute, tzinfo=content.VN_TZ)
 
 
-def _generate(rng: random.Random, count: int) -> list[Article]:
+def _generate(rng: random.Random, count: int, sites: tuple[SiteDef, ...]) -> list[Article]:
+    articles = _seed_and_ticker(rng, count) if sites is SITES else []
+    titles = {a.title for a in articles}
+    # Distinct minutes per site keep "newest first" free of ties.
+    stamps = {(a.site, a.published) for a in articles}
+    cum_weights = list(accumulate(s.weight for s in sites))
+    nfd_counters = dict.fromkeys((s.key for s in sites), 0)
+    while len(articles) < count:
+        site = rng.choices(sites, cum_weights=cum_weights)[0]
+        category = rng.choice(site.categories)
+        published = _random_time(rng)
+        while (site.key, published) in stamps:
+            published = _random_time(rng)
+        stamps.add((site.key, published))
+        title = _unique_title(rng, category.topic, published, titles)
+        titles.add(title)
+        nfd = False
+        if site.nfd_every:
+            nfd = nfd_counters[site.key] % site.nfd_every == 3
+            nfd_counters[site.key] += 1
+        if site.key in _REPUBLISHERS and rng.random() < _REPUBLISHED_SHARE:
+            copy = _republished_copy(rng, articles, len(articles), site.key, category, stamps)
+            if copy is not None:
+                articles.append(copy)
+                continue
+        articles.append(
+            Article(
+                len(articles),
+                site.key,
+                category,
+                title,
+                published,
+                rng.choice(pools.AUTHORS),
+                nfd=nfd,
+            )
+        )
+    return articles
+
+
+def _seed_and_ticker(rng: random.Random, count: int) -> list[Article]:
+    """The real seed page and the other headlines of its ticker, as the first articles."""
     seed = content.seed_article()
     articles = [
         Article(
@@ -242,40 +287,6 @@ def _generate(rng: random.Random, count: int) -> list[Article]:
                 title,
                 published,
                 rng.choice(pools.AUTHORS),
-            )
-        )
-    titles = {a.title for a in articles}
-    # Distinct minutes per site keep "newest first" free of ties.
-    stamps = {(a.site, a.published) for a in articles}
-    cum_weights = list(accumulate(s.weight for s in SITES))
-    nfd_counter = 0
-    while len(articles) < count:
-        site = rng.choices(SITES, cum_weights=cum_weights)[0]
-        category = rng.choice(site.categories)
-        published = _random_time(rng)
-        while (site.key, published) in stamps:
-            published = _random_time(rng)
-        stamps.add((site.key, published))
-        title = _unique_title(rng, category.topic, published, titles)
-        titles.add(title)
-        nfd = False
-        if site.key == _NFD_SITE:
-            nfd = nfd_counter % _NFD_EVERY == 3
-            nfd_counter += 1
-        if site.key in _REPUBLISHERS and rng.random() < _REPUBLISHED_SHARE:
-            copy = _republished_copy(rng, articles, len(articles), site.key, category, stamps)
-            if copy is not None:
-                articles.append(copy)
-                continue
-        articles.append(
-            Article(
-                len(articles),
-                site.key,
-                category,
-                title,
-                published,
-                rng.choice(pools.AUTHORS),
-                nfd=nfd,
             )
         )
     return articles

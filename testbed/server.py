@@ -141,11 +141,18 @@ class Testbed:
         as_of: date | None = None,
         faults: bool = False,
         slow_seconds: float = SLOW_SECONDS,
+        random_families: int = 0,
     ) -> None:
         _check_loopback(host)
         self.host = host
         self.port_base = port_base
-        self.portal = Portal(articles=articles, seed=seed, revision=revision, as_of=as_of)
+        self.portal = Portal(
+            articles=articles,
+            seed=seed,
+            revision=revision,
+            as_of=as_of,
+            random_families=random_families,
+        )
         self.faults = FaultPlan(self.portal, slow_seconds) if faults else None
         self._servers: list[_SiteServer] = []
         self._threads: list[threading.Thread] = []
@@ -155,14 +162,14 @@ class Testbed:
         if self._servers:
             return self
         try:
-            for index, site in enumerate(SITES):
+            for index, site in enumerate(self.portal.sites):
                 port = 0 if self.port_base is None else self.port_base + index
                 family = self.portal.families[site.key]
                 self._servers.append(_SiteServer((self.host, port), family, self.faults))
         except BaseException:
             self.stop()
             raise
-        for site, server in zip(SITES, self._servers, strict=True):
+        for site, server in zip(self.portal.sites, self._servers, strict=True):
             self.portal.base_urls[site.key] = f"http://{self.host}:{server.server_port}/"
             thread = threading.Thread(
                 target=server.serve_forever,
@@ -200,7 +207,7 @@ class Testbed:
         if not self.portal.base_urls:
             raise RuntimeError("the testbed is not started")
         records = []
-        for site in SITES:
+        for site in self.portal.sites:
             family = self.portal.families[site.key]
             records.append(
                 SiteRecord(

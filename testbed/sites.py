@@ -38,6 +38,7 @@ SITES: tuple[SiteDef, ...] = (
         context="kyanh",
         parent="hatinh",
         weight=20,
+        nfd_every=20,
         categories=(
             Category("tin-tuc-su-kien", "Tin tức - Sự kiện", "chung"),
             Category("kinh-te-xa-hoi", "Kinh tế - Xã hội", "nongthon"),

@@ -112,6 +112,10 @@ class Family:
     def assign_path(self, article: Article, rng: random.Random) -> str:
         raise NotImplementedError
 
+    def gold_author(self, article: Article) -> str | None:
+        """The author a reader finds on the page; None where the page names none."""
+        return article.author
+
     def route(self, path: str, query: Query) -> Response | None:
         raise NotImplementedError
 
