@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -11,6 +12,7 @@ from sqlalchemy import func, select
 from archive.dates import local_iso
 from archive.db import Archive, ArchiveError
 from archive.models import Article, CrawlRun, Site
+from archive.profiles.records import REPORTED_FIELDS
 
 
 def archive_stats(archive: Archive) -> dict[str, Any]:
@@ -60,8 +62,21 @@ def run_summary(run: CrawlRun) -> dict[str, Any]:
         "articles_updated": run.articles_updated,
         "articles_unchanged": run.articles_unchanged,
         "errors": run.errors,
+        "articles_without": articles_without(run.site_stats.values()),
         "site_stats": run.site_stats,
     }
+
+
+def articles_without(site_stats: Iterable[Mapping[str, Any]]) -> dict[str, int]:
+    """Per reported field, how many archived articles of these sites lack it; empty for a run
+    recorded before such counts were kept, which must not read as none missing."""
+    counted = [stats["articles_without"] for stats in site_stats if "articles_without" in stats]
+    if not counted:
+        return {}
+    tally: Counter[str] = Counter()
+    for counts in counted:
+        tally.update(counts)
+    return {name: tally[name] for name in REPORTED_FIELDS}
 
 
 # Per-site counters that add up to the run's totals in a report.
@@ -70,6 +85,7 @@ SUMMED_COUNTERS = (
     "articles_new",
     "articles_updated",
     "articles_unchanged",
+    "articles_missing_fields",
     "errors",
     "bytes",
 )
@@ -97,7 +113,8 @@ def crawl_runs(archive: Archive) -> list[dict[str, Any]]:
 
 def run_report(archive: Archive, run_id: int) -> dict[str, Any]:
     """What crawl ``run_id`` did, per site and in total: pages, articles new / updated /
-    unchanged, failures by reason, bytes, duration and pages per second."""
+    unchanged, articles without a title, date, author or body, failures by reason, bytes,
+    duration and pages per second."""
     with archive.sessions() as session:
         run = session.get(CrawlRun, run_id)
         if run is None:
@@ -112,6 +129,7 @@ def run_report(archive: Archive, run_id: int) -> dict[str, Any]:
         name: sum(stats.get(name, 0) for stats in sites.values()) for name in SUMMED_COUNTERS
     }
     totals["failures"] = dict(failures.most_common())
+    totals["articles_without"] = articles_without(sites.values())
     totals["duration_s"] = round(wall_time, 3) if wall_time is not None else None
     totals["pages_per_s"] = round(totals["pages_fetched"] / wall_time, 2) if wall_time else 0.0
     return {**summary, "sites": sites, "totals": totals}

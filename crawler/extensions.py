@@ -8,16 +8,17 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any, Self
 
-from scrapy import Spider, signals
+from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.statscollectors import StatsCollector
 from twisted.internet.task import LoopingCall
 
-from crawler.context import store_from
+from archive.profiles.records import REPORTED_FIELDS
+from crawler.context import CrawlContext, crawl_context
 from crawler.failures import FAILED_URLS, FAILURE_COUNT_PREFIX
 
-STAT_RUN_ID = "archive/run_id"
-STAT_SITE_ID = "archive/site_id"
+# Counted per reported field (archive.profiles.records) an archived article lacks.
+ARTICLES_WITHOUT_PREFIX = "archive/articles_without/"
 
 
 def site_counters(stats: StatsCollector) -> dict[str, Any]:
@@ -41,6 +42,10 @@ def site_counters(stats: StatsCollector) -> dict[str, Any]:
         "articles_updated": values.get("archive/articles_updated", 0),
         "articles_unchanged": values.get("archive/articles_unchanged", 0),
         "articles_missing_fields": values.get("archive/articles_missing_fields", 0),
+        # Every field, zeros too: a site whose articles all have an author says so.
+        "articles_without": {
+            name: values.get(ARTICLES_WITHOUT_PREFIX + name, 0) for name in REPORTED_FIELDS
+        },
         "known_skipped": values.get("incremental/known_skipped", 0),
         "revalidated": values.get("incremental/revalidated", 0),
         "out_of_scope": values.get("scope/dropped", 0),
@@ -79,7 +84,7 @@ SUMMED_COUNTERS = (
     "retried",
     "bytes",
 )
-TALLIED_COUNTERS = ("failures", "traps")
+TALLIED_COUNTERS = ("failures", "traps", "articles_without")
 
 
 def merge_counters(earlier: Mapping[str, Any], current: Mapping[str, Any]) -> dict[str, Any]:
@@ -88,7 +93,9 @@ def merge_counters(earlier: Mapping[str, Any], current: Mapping[str, Any]) -> di
     for name in SUMMED_COUNTERS:
         merged[name] = earlier.get(name, 0) + current[name]
     for name in TALLIED_COUNTERS:
-        merged[name] = dict(Counter(earlier.get(name, {})) + Counter(current[name]))
+        tally = Counter(earlier.get(name, {}))
+        tally.update(current[name])
+        merged[name] = dict(tally)
     merged["failed"] = [*earlier.get("failed", []), *current["failed"]]
     merged["started"] = earlier.get("started") or current["started"]
     # The time the site was being crawled, not the time between its parts.
@@ -103,96 +110,88 @@ def _pages_per_second(pages: int, seconds: float) -> float:
 
 
 class ArchiveRecorder:
-    """Records the site and the site's counters in its ``CrawlRun``.
+    """Records the site's counters in its ``CrawlRun``, and ends the run it owns.
 
     The exchanges themselves (WARC records and ``Capture`` rows) are written by
     ``crawler.middlewares.WarcCaptureMiddleware``, which sees redirects and
     retried errors that never reach a signal handler.
 
     The run comes from ``PORTAL_RUN_ID`` when the command line started one for
-    several sites; a bare ``scrapy crawl`` starts and finishes its own. The
-    counters are saved every ``PORTAL_COUNTERS_INTERVAL`` seconds and at the
-    end, added to what earlier processes of a resumed run saved: a killed crawl
-    loses at most the counts of its last seconds.
+    several sites; a bare ``scrapy crawl`` starts its own (``CrawlContext.open``)
+    and it is finished here. The counters are saved every
+    ``PORTAL_COUNTERS_INTERVAL`` seconds and at the end, added to what earlier
+    processes of a resumed run saved: a killed crawl loses at most the counts
+    of its last seconds.
     """
 
-    def __init__(self, crawler: Crawler) -> None:
+    def __init__(self, crawler: Crawler, context: CrawlContext) -> None:
         assert crawler.stats is not None
-        self.crawler = crawler
         self.stats = crawler.stats
-        self.store = store_from(crawler.settings)
-        self.run_id: int | None = crawler.settings.getint("PORTAL_RUN_ID") or None
-        self.owns_run = self.run_id is None
-        self.site_id: int | None = None
+        self.context = context
+        self.store = context.store
         self.interval = crawler.settings.getfloat("PORTAL_COUNTERS_INTERVAL")
         self.task: LoopingCall | None = None
         self.earlier: dict[str, Any] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        recorder = cls(crawler)
+        recorder = cls(crawler, crawl_context(crawler))
         crawler.signals.connect(recorder.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(recorder.spider_closed, signal=signals.spider_closed)
         return recorder
 
-    def spider_opened(self, spider: Spider) -> None:
-        site = spider.site_config
-        self.site_id = self.store.ensure_site(site)
-        if self.run_id is None:
-            self.run_id = self.store.start_run([site.key])
-        self.stats.set_value(STAT_RUN_ID, self.run_id)
-        self.stats.set_value(STAT_SITE_ID, self.site_id)
-        self.earlier = self.store.site_counters(self.run_id, site.key)
+    def spider_opened(self) -> None:
+        self.earlier = self.store.site_counters(self.context.run_id, self.context.site.key)
         if self.interval > 0:
-            self.task = LoopingCall(self.save_counters, spider)
+            self.task = LoopingCall(self.save_counters)
             self.task.start(self.interval, now=False)
 
-    def save_counters(self, spider: Spider) -> None:
-        assert self.run_id is not None
+    def save_counters(self) -> None:
         counters = merge_counters(self.earlier, site_counters(self.stats))
-        self.store.save_site_counters(self.run_id, spider.site_config.key, counters)
+        self.store.save_site_counters(self.context.run_id, self.context.site.key, counters)
 
-    def spider_closed(self, spider: Spider, reason: str) -> None:
+    def spider_closed(self, reason: str) -> None:
         if self.task is not None and self.task.running:
             self.task.stop()
-        if self.run_id is None:
-            return
-        self.save_counters(spider)
-        if self.owns_run:
-            self.store.finish_run(self.run_id, "finished" if reason == "finished" else reason)
+        self.save_counters()
+        if self.context.owns_run:
+            status = "finished" if reason == "finished" else reason
+            self.store.finish_run(self.context.run_id, status)
 
 
 class ProgressReporter:
     """Prints one progress line per site every ``PORTAL_PROGRESS_INTERVAL`` seconds on stderr."""
 
-    def __init__(self, crawler: Crawler, interval: float) -> None:
+    def __init__(self, crawler: Crawler, site_key: str, interval: float) -> None:
         assert crawler.stats is not None
         self.stats = crawler.stats
+        self.site_key = site_key
         self.interval = interval
         self.task: LoopingCall | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        reporter = cls(crawler, crawler.settings.getfloat("PORTAL_PROGRESS_INTERVAL"))
+        interval = crawler.settings.getfloat("PORTAL_PROGRESS_INTERVAL")
+        reporter = cls(crawler, crawl_context(crawler).site.key, interval)
         if reporter.interval > 0:
             crawler.signals.connect(reporter.spider_opened, signal=signals.spider_opened)
             crawler.signals.connect(reporter.spider_closed, signal=signals.spider_closed)
         return reporter
 
-    def spider_opened(self, spider: Spider) -> None:
-        self.task = LoopingCall(self.report, spider)
+    def spider_opened(self) -> None:
+        self.task = LoopingCall(self.report)
         self.task.start(self.interval, now=False)
 
-    def report(self, spider: Spider) -> None:
+    def report(self) -> None:
         counters = site_counters(self.stats)
         print(
-            f"[{spider.site_config.key}] {counters['pages_fetched']} pages, "
+            f"[{self.site_key}] {counters['pages_fetched']} pages, "
             f"{counters['articles_new']} new, {counters['articles_updated']} updated, "
             f"{counters['articles_unchanged']} unchanged articles, {counters['errors']} errors",
             file=sys.stderr,
             flush=True,
         )
 
-    def spider_closed(self, spider: Spider) -> None:
+    def spider_closed(self) -> None:
         if self.task is not None and self.task.running:
             self.task.stop()

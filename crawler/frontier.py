@@ -45,7 +45,7 @@ from archive.models import (
     FrontierRequest,
 )
 from archive.warc import repair_warc, run_warc_files
-from crawler.context import data_dir_from
+from crawler.context import crawl_context, data_dir_from
 from crawler.pageoutput import PageOutputMiddleware
 from search.indexer import ArticleIndex
 
@@ -272,7 +272,7 @@ class FrontierMiddleware(PageOutputMiddleware):
 
     @property
     def site_key(self) -> str:
-        return self.crawler.spider.site_config.key
+        return crawl_context(self.crawler).site.key
 
     async def process_start(self, start: AsyncIterator[Any]) -> AsyncIterator[Any]:
         self.recorded = self.frontier.fingerprints(self.run_id, self.site_key)
@@ -348,7 +348,7 @@ class FrontierDupeFilter(RFPDupeFilter):
         run_id = _run_id(crawler.settings)
         if run_id is not None:
             recorded = _frontier_from(crawler.settings).fingerprints(
-                run_id, crawler.spider.site_config.key
+                run_id, crawl_context(crawler).site.key
             )
             dupefilter.frontier = frozenset(bytes.fromhex(fingerprint) for fingerprint in recorded)
         return dupefilter

@@ -26,7 +26,7 @@ from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from typing import Any, Self
 
-from scrapy import Request, Spider, signals
+from scrapy import Request, signals
 from scrapy.crawler import Crawler
 from scrapy.http import Response
 
@@ -34,8 +34,7 @@ from archive.dates import PORTAL_TZ
 from archive.models import utcnow
 from archive.store import ArchiveStore, KnownArticle
 from archive.urls import canonical_url
-from crawler.context import store_from
-from crawler.extensions import STAT_RUN_ID, STAT_SITE_ID
+from crawler.context import CrawlContext, crawl_context
 from crawler.pageoutput import PageOutputMiddleware
 
 logger = logging.getLogger(__name__)
@@ -85,11 +84,12 @@ class IncrementalMiddleware(PageOutputMiddleware):
     In full mode it only records the mode.
     """
 
-    def __init__(self, crawler: Crawler, store: ArchiveStore) -> None:
+    def __init__(self, crawler: Crawler, context: CrawlContext) -> None:
         assert crawler.stats is not None
         self.crawler = crawler
         self.stats = crawler.stats
-        self.store = store
+        self.context = context
+        self.store = context.store
         self.force_full = crawler.settings.getbool("PORTAL_FULL")
         self.recrawl_days = crawler.settings.getfloat("PORTAL_FULL_RECRAWL_DAYS")
         self.margin = crawler.settings.getint("PORTAL_INCREMENTAL_MARGIN")
@@ -99,14 +99,13 @@ class IncrementalMiddleware(PageOutputMiddleware):
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        middleware = cls(crawler, store_from(crawler.settings))
-        # After ArchiveRecorder's handler, which records the site and the run.
+        middleware = cls(crawler, crawl_context(crawler))
         crawler.signals.connect(middleware.spider_opened, signal=signals.spider_opened)
         return middleware
 
-    def spider_opened(self, spider: Spider) -> None:
-        site_key = spider.site_config.key
-        run_id = self.stats.get_value(STAT_RUN_ID)
+    def spider_opened(self) -> None:
+        site_key = self.context.site.key
+        run_id = self.context.run_id
         # A resumed run keeps the mode it started with.
         self.mode = self.store.site_mode(run_id, site_key) or crawl_mode(
             self.store, site_key, self.force_full, self.recrawl_days
@@ -114,7 +113,7 @@ class IncrementalMiddleware(PageOutputMiddleware):
         self.store.set_site_mode(run_id, site_key, self.mode)
         self.stats.set_value(STAT_MODE, self.mode)
         if self.mode == INCREMENTAL:
-            self.known = self.store.known_articles(self.stats.get_value(STAT_SITE_ID))
+            self.known = self.store.known_articles(self.context.site_id)
             self.known_documents = self.store.known_documents()
         logger.info("%s: %s crawl, %d articles known", site_key, self.mode, len(self.known))
 
@@ -124,25 +123,23 @@ class IncrementalMiddleware(PageOutputMiddleware):
             return
         if response.status == NOT_MODIFIED:
             self._not_modified(response)
-        spider = self.crawler.spider
-        on_listing = response.meta.get("depth", 0) > 0 and spider.profile.is_listing_url(
-            response.url
-        )
+        rules = self.context.url_rules
+        on_listing = response.meta.get("depth", 0) > 0 and rules.is_listing_url(response.url)
         fresh, next_pages = 0, []
         for output in outputs:
             if not isinstance(output, Request):
                 yield output
-            elif spider.profile.is_article_url(output.url):
+            elif rules.is_article_url(output.url):
                 request = self._article_request(output)
                 if request is not None:
                     fresh += 1
                     yield request
-            elif output.callback == spider.parse_document:
+            elif output.callback == self.crawler.spider.parse_document:
                 if canonical_url(output.url) not in self.known_documents:
                     yield output
             elif output.meta.get(NEXT_PAGE):
                 next_pages.append(output)
-            elif not on_listing or not spider.profile.is_listing_url(output.url):
+            elif not on_listing or not rules.is_listing_url(output.url):
                 # Listings reached from the start page, articles, sitemaps and feeds are read;
                 # from a listing only its next page is, below.
                 yield output

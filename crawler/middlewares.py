@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import codecs
 import logging
-from pathlib import Path
 from typing import Self
 from urllib.parse import urlsplit
 
@@ -15,10 +14,9 @@ from scrapy.http import Response, TextResponse
 from scrapy.http.headers import Headers
 
 from archive.models import utcnow
-from archive.store import ArchiveStore, CaptureRecord
+from archive.store import CaptureRecord
 from archive.warc import HttpExchange, WarcWriter, payload_digest
-from crawler.context import data_dir_from, store_from
-from crawler.extensions import STAT_RUN_ID, STAT_SITE_ID
+from crawler.context import CrawlContext, crawl_context
 
 logger = logging.getLogger(__name__)
 
@@ -31,21 +29,19 @@ class SiteScopeMiddleware:
     hosts that an archival crawl of one portal must never touch.
     """
 
-    def __init__(self, crawler: Crawler) -> None:
-        self.crawler = crawler
+    def __init__(self, crawler: Crawler, allowed: str) -> None:
+        assert crawler.stats is not None
+        self.stats = crawler.stats
+        self.allowed = allowed
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        return cls(crawler)
+        return cls(crawler, crawl_context(crawler).site.netloc)
 
     def process_request(self, request: Request) -> None:
-        spider = self.crawler.spider
-        allowed = spider.site_config.netloc
-        netloc = urlsplit(request.url).netloc.lower()
-        if netloc != allowed:
-            assert self.crawler.stats is not None
-            self.crawler.stats.inc_value("scope/dropped")
-            logger.debug("out of scope (%s): %s", allowed, request.url)
+        if urlsplit(request.url).netloc.lower() != self.allowed:
+            self.stats.inc_value("scope/dropped")
+            logger.debug("out of scope (%s): %s", self.allowed, request.url)
             raise IgnoreRequest(f"out of scope: {request.url}")
 
 
@@ -88,20 +84,16 @@ class WarcCaptureMiddleware:
     error, and the run counts it.
     """
 
-    def __init__(self, crawler: Crawler, store: ArchiveStore, warc_dir: Path) -> None:
-        assert crawler.stats is not None
-        self.crawler = crawler
-        self.stats = crawler.stats
-        self.store = store
-        self.warc_dir = warc_dir
+    def __init__(self, crawler: Crawler, context: CrawlContext) -> None:
+        self.context = context
+        self.store = context.store
         self.max_bytes = crawler.settings.getint("PORTAL_WARC_MAX_BYTES")
         self.writer: WarcWriter | None = None
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        data_dir = data_dir_from(crawler.settings)
-        return cls(crawler, store_from(crawler.settings), data_dir.warc_dir)
+        return cls(crawler, crawl_context(crawler))
 
     def process_response(self, request: Request, response: Response) -> Response:
         exchange = http_exchange(request, response)
@@ -138,16 +130,14 @@ class WarcCaptureMiddleware:
             self.writer.close()
 
     def _record(self, record: CaptureRecord) -> int:
-        return self.store.record_capture(
-            self.stats.get_value(STAT_RUN_ID), self.stats.get_value(STAT_SITE_ID), record
-        )
+        return self.store.record_capture(self.context.run_id, self.context.site_id, record)
 
     def _writer(self) -> WarcWriter:
         if self.writer is None:
             self.writer = WarcWriter(
-                self.warc_dir,
-                run_id=self.stats.get_value(STAT_RUN_ID),
-                site_key=self.crawler.spider.site_config.key,
+                self.context.data_dir.warc_dir,
+                run_id=self.context.run_id,
+                site_key=self.context.site.key,
                 max_bytes=self.max_bytes,
             )
         return self.writer

@@ -9,11 +9,12 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 from sqlalchemy import select
 
-from archive.extract import extract_article
+from archive.extract import ExtractedArticle, extract_article
 from archive.models import Article
-from archive.store import ArchiveStore, SaveStatus
-from crawler.context import data_dir_from, store_from
-from crawler.extensions import STAT_SITE_ID
+from archive.profiles.records import REPORTED_FIELDS
+from archive.store import SaveStatus
+from crawler.context import CrawlContext, crawl_context
+from crawler.extensions import ARTICLES_WITHOUT_PREFIX
 from crawler.failures import FAILED_URLS, FAILURE_COUNT_PREFIX
 from crawler.items import ArticlePage, AttachedDocument, CrawlItem, FetchFailure
 from search.indexer import ArticleIndex
@@ -28,16 +29,16 @@ class ArchivePipeline:
     The failed URLs kept per site are capped (``PORTAL_FAILURES_KEPT``); the counts never are.
     """
 
-    def __init__(self, crawler: Crawler, store: ArchiveStore) -> None:
+    def __init__(self, crawler: Crawler, context: CrawlContext) -> None:
         assert crawler.stats is not None
-        self.crawler = crawler
         self.stats = crawler.stats
-        self.store = store
+        self.context = context
+        self.store = context.store
         self.failures_kept = crawler.settings.getint("PORTAL_FAILURES_KEPT")
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        return cls(crawler, store_from(crawler.settings))
+        return cls(crawler, crawl_context(crawler))
 
     def process_item(self, item: CrawlItem) -> CrawlItem:
         if isinstance(item, FetchFailure):
@@ -47,25 +48,30 @@ class ArchivePipeline:
             is_new = self.store.save_document(item.url, item.media_type, item.body, item.capture_id)
             self.stats.inc_value("archive/documents_new" if is_new else "archive/documents_seen")
             return item
-        spider = self.crawler.spider
         try:
-            extracted = extract_article(item.html, item.url, profile=spider.profile)
+            # Each page is read by the family's version whose template it uses.
+            extracted = extract_article(item.html, item.url, profile=self.context.family)
         except Exception as exc:
             # One unparsable page must not stop the crawl; it is counted and reported.
             self.stats.inc_value("archive/extraction_errors")
             logger.exception("extraction failed for %s", item.url)
             raise DropItem(f"extraction failed: {exc}") from exc
-        if extracted.missing:
-            self.stats.inc_value("archive/articles_missing_fields")
-            logger.warning("%s: missing %s", item.url, ", ".join(extracted.missing))
-        result = self.store.save_article(
-            self.stats.get_value(STAT_SITE_ID), extracted, item.capture_id
-        )
+        result = self.store.save_article(self.context.site_id, extracted, item.capture_id)
         self.stats.inc_value(f"archive/articles_{result.status}")
+        self._count_missing(extracted)
         item.article_id = result.article_id
         item.save_status = result.status
         item.regrouped = result.regrouped
         return item
+
+    def _count_missing(self, article: ExtractedArticle) -> None:
+        """Counts the archived article under each reported field it lacks."""
+        if article.missing:
+            self.stats.inc_value("archive/articles_missing_fields")
+            logger.warning("%s: missing %s", article.url, ", ".join(article.missing))
+        for name in REPORTED_FIELDS:
+            if not getattr(article, name):
+                self.stats.inc_value(ARTICLES_WITHOUT_PREFIX + name)
 
     def _record_failure(self, failure: FetchFailure) -> None:
         self.stats.inc_value(FAILURE_COUNT_PREFIX + failure.reason)
@@ -81,16 +87,15 @@ class ArchivePipeline:
 class IndexPipeline:
     """Indexes new and updated articles in batches; the database stays the source of truth."""
 
-    def __init__(self, crawler: Crawler, batch_size: int) -> None:
-        data_dir = data_dir_from(crawler.settings)
-        self.store = store_from(crawler.settings)
-        self.index = ArticleIndex(data_dir.index_dir)
+    def __init__(self, context: CrawlContext, batch_size: int) -> None:
+        self.store = context.store
+        self.index = ArticleIndex(context.data_dir.index_dir)
         self.batch_size = batch_size
         self.pending: list[int] = []
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        return cls(crawler, crawler.settings.getint("PORTAL_INDEX_BATCH"))
+        return cls(crawl_context(crawler), crawler.settings.getint("PORTAL_INDEX_BATCH"))
 
     def process_item(self, item: CrawlItem) -> CrawlItem:
         if (

@@ -33,6 +33,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 
+from crawler.context import CrawlContext, crawl_context
 from crawler.failures import REDIRECT_LOOP
 from crawler.incremental import LISTED
 from crawler.pageoutput import PageOutputMiddleware
@@ -66,9 +67,9 @@ def trap_kind(url: str, max_length: int, max_depth: int) -> str | None:
 class TrapGuardMiddleware(PageOutputMiddleware):
     """Spider middleware dropping requests into endless URL spaces (see the module docstring)."""
 
-    def __init__(self, crawler: Crawler) -> None:
+    def __init__(self, crawler: Crawler, context: CrawlContext) -> None:
         assert crawler.stats is not None
-        self.crawler = crawler
+        self.context = context
         self.stats = crawler.stats
         self.max_length = crawler.settings.getint("PORTAL_TRAP_MAX_URL_LENGTH")
         self.max_depth = crawler.settings.getint("PORTAL_TRAP_MAX_DEPTH")
@@ -76,21 +77,21 @@ class TrapGuardMiddleware(PageOutputMiddleware):
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        return cls(crawler)
+        return cls(crawler, crawl_context(crawler))
 
     def page_output(self, response: Response, outputs: list[Any]) -> Iterator[Any]:
-        profile = self.crawler.spider.profile
+        rules = self.context.url_rules
         requests = [output for output in outputs if isinstance(output, Request)]
         listed = any(LISTED in request.meta for request in requests)
         self.dated_listings = self.dated_listings or listed
         lists_articles = (
             listed
             if self.dated_listings
-            else any(profile.is_article_url(request.url) for request in requests)
+            else any(rules.is_article_url(request.url) for request in requests)
         )
         dead_end = (
             response.meta.get("depth", 0) > 0
-            and profile.is_listing_url(response.url)
+            and rules.is_listing_url(response.url)
             and not lists_articles
         )
         for output in outputs:
@@ -98,7 +99,7 @@ class TrapGuardMiddleware(PageOutputMiddleware):
                 yield output
             elif kind := trap_kind(output.url, self.max_length, self.max_depth):
                 self.stats.inc_value(f"traps/{kind}")
-            elif dead_end and profile.is_listing_url(output.url):
+            elif dead_end and rules.is_listing_url(output.url):
                 self.stats.inc_value("traps/empty_listing")
             else:
                 yield output

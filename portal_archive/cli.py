@@ -29,7 +29,7 @@ from archive.sites import (
     select_sites,
     write_sites,
 )
-from archive.stats import archive_stats, crawl_runs, run_report
+from archive.stats import archive_stats, articles_without, crawl_runs, run_report
 from search.errors import IndexLockedError, QueryError
 from search.query import matching_article_ids, search
 
@@ -150,10 +150,10 @@ def crawl(
     the same command resumes the unfinished crawl where it stopped.
     """
     # Scrapy is slow to import; only crawl needs it.
+    from crawler.context import NO_PROFILES_SETTING
     from crawler.discovery import detect_site_family
     from crawler.politeness import STALLED
     from crawler.runner import run_crawl
-    from crawler.spiders.portal import NO_PROFILES_SETTING
 
     start_urls = [site for site in sites if is_site_url(site)]
     keys = tuple(site for site in sites if not is_site_url(site))
@@ -205,19 +205,31 @@ def print_crawl_summary(
             f"{stats['articles_new']:>5} new  "
             f"{stats['articles_updated']:>5} updated  {stats['articles_unchanged']:>5} unchanged  "
             f"{stats['errors']:>4} errors"
+            + _without(stats.get("articles_without", {}))
             + (f"  ({failures})" if failures else "")
-            # Such articles are archived all the same; `missing` names what was not found.
-            + (f"  {missing} with missing fields" if (missing := _missing(stats)) else "")
         )
     click.echo(
         f"  {'total':<24} {totals['pages_fetched']:>6} pages  {totals['articles_new']:>5} new  "
         f"{totals['articles_updated']:>5} updated  {totals['articles_unchanged']:>5} unchanged  "
-        f"{totals['errors']:>4} errors"
+        f"{totals['errors']:>4} errors" + _without(articles_without(site_stats.values()))
     )
 
 
-def _missing(stats: dict[str, Any]) -> int:
-    return stats.get("articles_missing_fields", 0)
+# How the text summaries name the archived articles that lack each reported field.
+WITHOUT_LABELS = {
+    "title": "no title",
+    "published": "no date",
+    "author": "no author",
+    "body": "no body",
+}
+
+
+def _without(counts: dict[str, int]) -> str:
+    """Columns of articles archived without each field; such articles are archived all the
+    same, so these say how well a site reads. Nothing for runs that did not count them."""
+    if not counts:
+        return ""
+    return "".join(f"  {counts[name]:>4} {label}" for name, label in WITHOUT_LABELS.items())
 
 
 def parse_day(_ctx: click.Context, _param: click.Parameter, value: str | None) -> date | None:
@@ -352,7 +364,8 @@ def crawls(ctx: click.Context, as_json: bool) -> None:
 @click.pass_context
 def report(ctx: click.Context, run_id: int, as_json: bool, failures: bool) -> None:
     """What crawl RUN did per site and in total: pages, articles new / updated / unchanged,
-    failures by reason, bytes, duration and pages per second.
+    errors, articles archived without a title, date, author or body, failures by reason,
+    bytes, duration and pages per second.
 
     A failure is permanent for the run: the page failed after its retries (or
     at once, when retrying could not help). Errors a retry got past are counted
@@ -382,6 +395,7 @@ def report(ctx: click.Context, run_id: int, as_json: bool, failures: bool) -> No
             f"{stats.get('bytes', 0):>10} bytes  "
             f"{'-' if duration is None else f'{duration:.1f}':>7} s  "
             f"{stats.get('pages_per_s', 0.0):>6.1f} pages/s  {stats['errors']:>4} errors"
+            + _without(stats.get("articles_without", {}))
             + (f"  ({failures})" if failures else "")
         )
 

@@ -15,9 +15,12 @@ from pathlib import Path
 CLI_TIMEOUT = 600
 
 
-def run_cli(data: Path, *args: str | Path) -> subprocess.CompletedProcess[str]:
-    """Runs ``portal-archive --data DATA ARGS`` as a user would, in a fresh process."""
-    command = [sys.executable, "-m", "portal_archive", "--data", str(data), *map(str, args)]
+def run_cli(
+    data: Path, *args: str | Path, module: str = "portal_archive"
+) -> subprocess.CompletedProcess[str]:
+    """Runs ``portal-archive --data DATA ARGS`` as a user would, in a fresh process; ``module``
+    is another entry point to the same command line."""
+    command = [sys.executable, "-m", module, "--data", str(data), *map(str, args)]
     return subprocess.run(command, capture_output=True, text=True, timeout=CLI_TIMEOUT)
 
 

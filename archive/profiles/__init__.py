@@ -101,9 +101,12 @@ def detect_family(html_tree_or_text: HtmlElement | str | bytes, url: str) -> str
     return next((name for name, family in FAMILIES.items() if family.owns_article_url(url)), None)
 
 
-def resolve_profile(tree: HtmlElement, url: str, profile: Profile | str | None) -> Profile:
-    """The profile to parse ``tree`` with: given, named, detected, or generic."""
+def resolve_profile(tree: HtmlElement, url: str, profile: Profile | Family | str | None) -> Profile:
+    """The profile to parse ``tree`` with: given, or the version the page uses of the family
+    given, named, detected, or generic."""
     if isinstance(profile, Profile):
         return profile
+    if isinstance(profile, Family):
+        return profile.profile_for(tree)
     family = profile if profile is not None else detect_family(tree, url)
     return get_family(family or "generic").profile_for(tree)

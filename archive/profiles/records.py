@@ -11,6 +11,9 @@ from datetime import datetime
 
 # The fields without which a capture is not a usable article; ``missing`` names them.
 REQUIRED_FIELDS = ("title", "published", "body")
+# The fields a crawl report counts the articles without, per site. An article without an
+# author is still usable, but a site where most lack one is a site whose sign-offs go unread.
+REPORTED_FIELDS = ("title", "published", "author", "body")
 
 
 @dataclass

@@ -15,24 +15,22 @@ from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
 from twisted.python.failure import Failure
 
-from archive.profiles import get_profile
-from archive.sites import SiteConfig, load_sites, select_sites
+from archive.sites import load_sites, select_sites
 from archive.text import parse_html
 from archive.urls import canonical_url, without_session
 from crawler import discovery
+from crawler.context import CrawlContext
 from crawler.failures import failure_reason
 from crawler.incremental import LISTED, NEXT_PAGE
 from crawler.items import ArticlePage, AttachedDocument, FetchFailure
 from crawler.politeness import apply_crawl_policy, user_agent
 
-# Set by `portal-archive crawl --no-profiles`: every site is read with the generic profile.
-NO_PROFILES_SETTING = "PORTAL_NO_PROFILES"
-
 
 class PortalSpider(scrapy.Spider):
     """Crawls one site of the sites config: ``scrapy crawl portal -a site=KEY [-a config=FILE]``.
 
-    The site's profile says which links are listings and articles; scope
+    The newest version of the site's family says which links are listings and
+    articles; each page is read by the version whose template it uses. Scope
     (the site's host and port) is enforced by ``SiteScopeMiddleware``. Besides
     the start pages, the sitemaps named in robots.txt and every RSS feed a page
     advertises are read for article links. A page at an article URL is stored
@@ -41,7 +39,7 @@ class PortalSpider(scrapy.Spider):
     """
 
     name = "portal"
-    site_config: SiteConfig
+    context: CrawlContext
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
@@ -50,24 +48,23 @@ class PortalSpider(scrapy.Spider):
         site_key = kwargs.get("site")
         if not site_key:
             raise ValueError("the portal spider needs a site: -a site=KEY")
-        [spider.site_config] = select_sites(load_sites(config_path), (site_key,))
-        no_profiles = crawler.settings.getbool(NO_PROFILES_SETTING)
-        spider.profile = get_profile("generic" if no_profiles else spider.site_config.family)
+        [site] = select_sites(load_sites(config_path), (site_key,))
+        spider.context = CrawlContext.open(crawler.settings, site)
         spider.link_extractor = LinkExtractor(unique=True)
         # Documents may be large scans; an HTML page or feed of this size is a fault or a trap.
         spider.page_maxsize = crawler.settings.getint("PORTAL_PAGE_MAXSIZE")
         # Scrapy reads the crawler's settings only after the spider exists, so the site's own
         # politeness settings still reach the downloader, robots.txt and AutoThrottle.
-        apply_crawl_policy(spider.site_config.crawl, crawler.settings)
+        apply_crawl_policy(site.crawl, crawler.settings)
         # UserAgentMiddleware prefers a spider's own user_agent to USER_AGENT.
         spider.user_agent = user_agent(crawler.settings)
         return spider
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         yield scrapy.Request(
-            urljoin(self.site_config.base_url, "/robots.txt"), callback=self.parse_robots
+            urljoin(self.context.site.base_url, "/robots.txt"), callback=self.parse_robots
         )
-        for url in self.site_config.start_urls:
+        for url in self.context.site.start_urls:
             yield self._request(url, self.parse)
 
     # ----- discovery -----------------------------------------------------------------
@@ -96,15 +93,16 @@ class PortalSpider(scrapy.Spider):
         tree = parse_html(response.body)
         if tree is None:
             return
-        if self.profile.is_article_url(response.url):
+        rules = self.context.url_rules
+        if rules.is_article_url(response.url):
             yield from self._article(response, tree)
         yield from self._follow_all(discovery.feed_links_in_page(tree, response.url))
-        next_page = self.profile.next_page_url(tree, response.url)
+        next_page = rules.next_page_url(tree, response.url)
         if next_page:
             yield from self._follow_all([next_page], meta={NEXT_PAGE: True})
         yield from self._follow_all(
             (link.url for link in self.link_extractor.extract_links(response)),
-            listed=self.profile.listed_dates(tree, response.url),
+            listed=rules.listed_dates(tree, response.url),
         )
 
     def _article(
@@ -115,14 +113,15 @@ class PortalSpider(scrapy.Spider):
             # A copy of another page (print or save view): the original is the article.
             yield from self._follow_all([canonical])
             return
-        if self.profile.is_article_page(tree, response.url):
+        profile = self.context.page_profile(tree)
+        if profile.is_article_page(tree, response.url):
             yield ArticlePage(
                 url=response.url,
-                site_key=self.site_config.key,
+                site_key=self.context.site.key,
                 html=response.text,
                 capture_id=response.meta.get("capture_id"),
             )
-            for url in self.profile.document_urls(tree, response.url):
+            for url in profile.document_urls(tree, response.url):
                 yield self._request(url, self.parse_document)
 
     def parse_document(self, response: Response) -> Iterator[AttachedDocument]:
@@ -168,10 +167,10 @@ class PortalSpider(scrapy.Spider):
         )
 
     def _worth_following(self, url: str) -> bool:
-        profile = self.profile
-        if profile.is_skipped_url(url):
+        rules = self.context.url_rules
+        if rules.is_skipped_url(url):
             return False
-        return profile.is_article_url(url) or profile.is_listing_url(url)
+        return rules.is_article_url(url) or rules.is_listing_url(url)
 
 
 def _canonical_link(tree: HtmlElement, page_url: str) -> str | None:

@@ -160,6 +160,8 @@ def test_report_gives_each_site_and_the_totals(crawled: Crawled) -> None:
             site["pages_fetched"] / site["duration_s"], 0.01
         )
     assert totals["bytes"] == sum(site["bytes"] for site in sites.values())
+    # Every gold article has all its fields, and the re-crawl archived each one again.
+    assert totals["articles_without"] == {"title": 0, "published": 0, "author": 0, "body": 0}
     assert totals["pages_per_s"] > 0
     text = run_cli(crawled.data, "report", "2").stdout.splitlines()
     assert text[0].startswith("crawl 2 (finished), full, started ")

@@ -183,6 +183,7 @@ def part_counters(
         "failures": Counter(failure["reason"] for failure in failed),
         "failed": failed,
         "traps": traps,
+        "articles_without": {"title": 0, "published": pages // 10, "author": 1, "body": 0},
         "started": f"2026-01-0{pages % 9 + 1}T00:00:00+00:00",
         "duration_s": 10.0,
         "pages_per_s": pages / 10,
@@ -201,6 +202,8 @@ def test_the_counters_of_a_resumed_run_add_up_over_its_parts() -> None:
     assert merged["failures"] == {"timeout": 2, "HTTP 410": 1}
     assert merged["failed"] == [timeout, gone, timeout]
     assert merged["traps"] == {"long_url": 3, "deep_path": 4}
+    # Fields no article lacked stay in the report, at zero.
+    assert merged["articles_without"] == {"title": 0, "published": 8, "author": 2, "body": 0}
     assert (merged["started"], merged["duration_s"], merged["pages_per_s"]) == (
         earlier["started"], 20.0, 4.0,
     )  # fmt: skip
