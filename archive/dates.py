@@ -53,6 +53,35 @@ _RFC_822 = re.compile(
     r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\s+\d{4}\s+\d{1,2}:\d{2}(?::\d{2})?"
     r"(?:\s*(?:[+-]\d{4}|[A-Z]{1,3}))?"
 )
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"),
+            ("may",), ("june", "jun"), ("july", "jul"), ("august", "aug"),
+            ("september", "sep", "sept"), ("october", "oct"), ("november", "nov"),
+            ("december", "dec"),
+        ),
+        start=1,
+    )
+    for name in names
+}  # fmt: skip
+_MONTH = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+_ORDINAL = r"(?:st|nd|rd|th)?"
+# English pages write the month's name: "December 17, 2025", "17 Dec 2025"; Vietnamese
+# documents write "ngày 25 tháng 12 năm 2020".
+_NAMED_MONTH_DATES = (
+    re.compile(
+        rf"(?<!\w){_MONTH}\s+(?P<day>\d{{1,2}}){_ORDINAL},?\s+(?P<year>\d{{4}})(?!\d)", re.I
+    ),
+    re.compile(
+        rf"(?<!\w)(?P<day>\d{{1,2}}){_ORDINAL}\s+{_MONTH},?\s+(?P<year>\d{{4}})(?!\d)", re.I
+    ),
+    re.compile(
+        r"ngày\s+(?P<day>\d{1,2})\s+tháng\s+(?P<number>\d{1,2})\s+năm\s+(?P<year>\d{4})(?!\d)",
+        re.I,
+    ),
+)
 _UPDATE_LABEL = re.compile(r"cập\s*nhật|updated?", re.IGNORECASE)
 # The words that may surround a date on a line that says nothing else.
 _DATELINE_WORDS = re.compile(
@@ -103,7 +132,12 @@ def find_dates(text: str) -> Iterator[FoundDate]:
 
 def _scan(text: str) -> Iterator[FoundDate]:
     candidates = sorted(
-        [*_day_first_dates(text), *_iso_dates(text), *_rfc822_dates(text)],
+        [
+            *_day_first_dates(text),
+            *_named_month_dates(text),
+            *_iso_dates(text),
+            *_rfc822_dates(text),
+        ],
         key=lambda found: found.start,
     )
     taken_until = 0
@@ -131,12 +165,32 @@ def _day_first_dates(text: str) -> Iterator[FoundDate]:
             previous_end = end
 
 
+def _named_month_dates(text: str) -> Iterator[FoundDate]:
+    for pattern in _NAMED_MONTH_DATES:
+        for match in pattern.finditer(text):
+            start, end = match.span()
+            time = _TIME_AFTER_DATE.match(text, end)
+            if time:
+                end = time.end()
+            value = _local_datetime(match, time)
+            if value is not None:
+                yield FoundDate(value, DateRole.PUBLISHED, start, end)
+
+
+def _month_number(date: re.Match[str]) -> int:
+    names = date.groupdict()
+    if names.get("number"):
+        return int(names["number"])
+    month = names["month"]
+    return int(month) if month.isdigit() else _MONTHS[month.lower()]
+
+
 def _local_datetime(date: re.Match[str], time: re.Match[str] | None) -> datetime | None:
     hour, minute, second = _clock(time) if time else (0, 0, 0)
     try:
         return datetime(
             int(date["year"]),
-            int(date["month"]),
+            _month_number(date),
             int(date["day"]),
             hour,
             minute,
@@ -176,7 +230,6 @@ def _rfc822_dates(text: str) -> Iterator[FoundDate]:
 
 
 def _in_portal_tz(value: datetime) -> datetime:
-    # Without an offset the value is portal local time, like every printed date.
-    if value.tzinfo is None:
-        return value.replace(tzinfo=PORTAL_TZ)
-    return value.astimezone(PORTAL_TZ)
+    # Without an offset the value is portal local time, like every printed date; with one
+    # it is the publisher's own clock, whose calendar day is the one it published on.
+    return value.replace(tzinfo=PORTAL_TZ) if value.tzinfo is None else value

@@ -68,6 +68,13 @@ _VNI_TELLTALE = re.compile(r"[aeiouy](?:[øùïûõ]|[aeo][âáàåãä])|[ôö]
 
 _UNICODE_VIETNAMESE = re.compile("[\u1ea0-\u1ef9]")
 _MIN_TELLTALES = 2
+# Vietnamese puts a mark on most syllables, so legacy Vietnamese shows a tell-tale in a
+# large share of its words, and its conversion in a large share of the result. French,
+# German or Danish text has é, ö, ø, ß or a "©" in a few words: far below either share.
+MIN_TELLTALE_SHARE = 0.2
+MIN_VIETNAMESE_SHARE = 0.3
+_WORD = re.compile(r"\S*[A-Za-z]\S*")
+_VIETNAMESE_LETTER = re.compile("[\u1ea0-\u1ef9ăâêôơưđĂÂÊÔƠƯĐàáãèéêìíòóõùúýỳ]", re.IGNORECASE)
 
 
 class LegacyEncoding(StrEnum):
@@ -76,16 +83,38 @@ class LegacyEncoding(StrEnum):
 
 
 def detect_legacy(text: str) -> LegacyEncoding | None:
-    """The legacy encoding ``text`` was typed in, or ``None`` for Unicode text."""
+    """The legacy encoding ``text`` was typed in, or ``None`` for Unicode text.
+
+    Archiving must never corrupt text, so the evidence has to be overwhelming: no
+    precomposed Vietnamese letter of Unicode, tell-tales in a large share of the
+    words, and a conversion that reads as Vietnamese.
+    """
     # Decomposed (NFD) Vietnamese has no precomposed letters either; it is still Unicode.
     text = unicodedata.normalize("NFC", text)
     if _UNICODE_VIETNAMESE.search(text):
         return None
-    tcvn3 = len(_TCVN3_TELLTALE.findall(text))
-    vni = len(_VNI_TELLTALE.findall(text))
-    if max(tcvn3, vni) < _MIN_TELLTALES:
-        return None
-    return LegacyEncoding.TCVN3 if tcvn3 >= vni else LegacyEncoding.VNI
+    words = _WORD.findall(text)
+    candidates = (
+        (LegacyEncoding.TCVN3, _TCVN3_TELLTALE, tcvn3_to_unicode),
+        (LegacyEncoding.VNI, _VNI_TELLTALE, vni_to_unicode),
+    )
+    best: tuple[int, LegacyEncoding] | None = None
+    for encoding, telltale, convert in candidates:
+        marked = sum(1 for word in words if telltale.search(word))
+        if marked < max(_MIN_TELLTALES, MIN_TELLTALE_SHARE * len(words)):
+            continue
+        if _vietnamese_share(convert(" ".join(words))) < MIN_VIETNAMESE_SHARE:
+            continue
+        if best is None or marked > best[0]:
+            best = (marked, encoding)
+    return best[1] if best else None
+
+
+def _vietnamese_share(text: str) -> float:
+    words = _WORD.findall(unicodedata.normalize("NFC", text))
+    if not words:
+        return 0.0
+    return sum(1 for word in words if _VIETNAMESE_LETTER.search(word)) / len(words)
 
 
 def tcvn3_to_unicode(text: str) -> str:
@@ -99,7 +128,11 @@ def vni_to_unicode(text: str) -> str:
 
 def to_unicode(text: str) -> str:
     """``text`` in Unicode (NFC), converted from TCVN3 or VNI when it is in one of them."""
-    encoding = detect_legacy(text)
+    return convert_legacy(text, detect_legacy(text))
+
+
+def convert_legacy(text: str, encoding: LegacyEncoding | None) -> str:
+    """``text`` converted from ``encoding`` to Unicode (NFC); as it is for ``None``."""
     if encoding is LegacyEncoding.TCVN3:
         return unicodedata.normalize("NFC", tcvn3_to_unicode(text))
     if encoding is LegacyEncoding.VNI:

@@ -20,7 +20,7 @@ import lxml.html
 from lxml import etree
 from lxml.etree import ParserError
 
-from archive.legacy import to_unicode
+from archive.legacy import convert_legacy, detect_legacy
 
 ZERO_WIDTH = "\u200b\u200c\u200d\ufeff"
 _ZERO_WIDTH_TABLE = str.maketrans("", "", ZERO_WIDTH)
@@ -127,12 +127,26 @@ _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 
 def parse_html(html: str | bytes) -> lxml.html.HtmlElement | None:
     """The document tree of a page, or ``None`` for a payload without markup or text."""
-    text = decode_html(html) if isinstance(html, bytes) else html
-    # Markup is ASCII, so a page typed in TCVN3 or VNI converts whole.
-    text = to_unicode(_XML_DECLARATION.sub("", text, count=1))
+    text = _XML_DECLARATION.sub("", decode_html(html) if isinstance(html, bytes) else html, count=1)
     if not text.strip():
         return None
+    tree = _document(text)
+    if tree is None or not _may_be_legacy(tree):
+        return tree
+    # Markup is ASCII, so a page typed in TCVN3 or VNI converts whole; whether it is one
+    # is decided on what a reader sees, never on scripts or attribute values.
+    visible = " ".join(block_lines(tree.find("body") if tree.find("body") is not None else tree))
+    return _document(convert_legacy(text, detect_legacy(visible))) if visible else tree
+
+
+def _document(text: str) -> lxml.html.HtmlElement | None:
     try:
         return lxml.html.document_fromstring(text)
     except ParserError:
         return None
+
+
+def _may_be_legacy(tree: lxml.html.HtmlElement) -> bool:
+    """Pages that declare a language other than Vietnamese are Unicode in that language."""
+    declared = tree.get("lang") or tree.get("{http://www.w3.org/XML/1998/namespace}lang") or ""
+    return declared.strip().lower().split("-")[0] in {"", "vi"}

@@ -23,6 +23,7 @@ from scrapy.settings import BaseSettings
 from archive.datadir import DataDir
 from archive.db import open_archive
 from archive.profiles import Family, Profile, get_family
+from archive.profiles.sitewide import SiteKnowledge
 from archive.sites import SiteConfig
 from archive.store import ArchiveStore
 
@@ -66,8 +67,13 @@ class CrawlContext:
         )
 
     @cached_property
+    def knowledge(self) -> SiteKnowledge:
+        """What the crawl learns of the site from its pages (URL shapes, template links)."""
+        return SiteKnowledge()
+
+    @cached_property
     def url_rules(self) -> Profile:
-        return self.family.latest()
+        return self.family.latest(self.knowledge)
 
     def page_profile(self, tree: HtmlElement) -> Profile:
         return self.family.profile_for(tree)

@@ -114,6 +114,9 @@ class IncrementalMiddleware(PageOutputMiddleware):
         self.stats.set_value(STAT_MODE, self.mode)
         if self.mode == INCREMENTAL:
             self.known = self.store.known_articles(self.context.site_id)
+            # The archive's articles show the site's article URLs before any page is read.
+            for url in self.known:
+                self.context.knowledge.learn_verdict(url, True)
             self.known_documents = self.store.known_documents()
         logger.info("%s: %s crawl, %d articles known", site_key, self.mode, len(self.known))
 

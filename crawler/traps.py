@@ -82,13 +82,7 @@ class TrapGuardMiddleware(PageOutputMiddleware):
     def page_output(self, response: Response, outputs: list[Any]) -> Iterator[Any]:
         rules = self.context.url_rules
         requests = [output for output in outputs if isinstance(output, Request)]
-        listed = any(LISTED in request.meta for request in requests)
-        self.dated_listings = self.dated_listings or listed
-        lists_articles = (
-            listed
-            if self.dated_listings
-            else any(rules.is_article_url(request.url) for request in requests)
-        )
+        lists_articles = self._lists_articles(response, requests)
         dead_end = (
             response.meta.get("depth", 0) > 0
             and rules.is_listing_url(response.url)
@@ -103,6 +97,21 @@ class TrapGuardMiddleware(PageOutputMiddleware):
                 self.stats.inc_value("traps/empty_listing")
             else:
                 yield output
+
+    def _lists_articles(self, response: Response, requests: list[Request]) -> bool:
+        rules = self.context.url_rules
+        if rules.judges_pages:
+            # Without a CMS's URL rules, what a page lists is what it adds to the site's
+            # template, and only links of another shape than its own can be items.
+            knowledge = self.context.knowledge
+            urls = [request.url for request in requests]
+            knowledge.learn_links(urls)
+            return knowledge.lists_new_items(response.url, urls)
+        listed = any(LISTED in request.meta for request in requests)
+        self.dated_listings = self.dated_listings or listed
+        if self.dated_listings:
+            return listed
+        return any(rules.is_article_url(request.url) for request in requests)
 
 
 class RedirectLoopMiddleware:

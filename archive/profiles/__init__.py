@@ -13,6 +13,7 @@ from lxml.html import HtmlElement
 
 from archive.profiles import generic, liferay, nukeviet, portalfolder, tandan
 from archive.profiles.base import Profile
+from archive.profiles.sitewide import SiteKnowledge
 from archive.text import parse_html
 
 __all__ = [
@@ -39,8 +40,8 @@ class Family:
     name: str
     versions: tuple[type[Profile], ...]
 
-    def latest(self) -> Profile:
-        return self.versions[-1]()
+    def latest(self, knowledge: SiteKnowledge | None = None) -> Profile:
+        return self.versions[-1](knowledge)
 
     def profile_for(self, tree: HtmlElement) -> Profile:
         """The newest version whose template the page uses, else the newest."""

@@ -54,6 +54,7 @@ from archive.profiles.signoff import (
     is_source_line,
     source_from_line,
 )
+from archive.profiles.sitewide import SiteKnowledge
 from archive.text import block_lines, clean_line, inline_text
 from archive.urls import canonical_url
 
@@ -127,6 +128,14 @@ class Profile:
     # Pagers that show page numbers only: the pager, and its current number within it.
     pager_xpath: ClassVar[str | None] = None
     current_page_xpath: ClassVar[str | None] = None
+
+    # Whether the profile tells articles by reading the page rather than by its URL, so
+    # the crawler has every page judged.
+    judges_pages: ClassVar[bool] = False
+
+    def __init__(self, knowledge: SiteKnowledge | None = None) -> None:
+        # What the crawl has learnt of the site so far, for profiles that use it.
+        self.knowledge = knowledge
 
     def __init_subclass__(cls, **kwargs: object) -> None:
         super().__init_subclass__(**kwargs)
@@ -255,13 +264,21 @@ class Profile:
         )
 
     def page_content(self, tree: HtmlElement, url: str) -> Content:
-        """The body read by trafilatura from the whole page, when no container is known.
+        """The body read by trafilatura from the whole page, when no container is known."""
+        return self.read_content(tree, url)
+
+    def read_content(
+        self, tree: HtmlElement, url: str, region: HtmlElement | None = None
+    ) -> Content:
+        """The body trafilatura reads from ``region`` of the page (all of it by default).
 
         trafilatura keeps the headline and the date line as text; they are fields here.
         """
         title = self.title(tree)
         lines = [
-            line for line in main_text_lines(tree, url) if line != title and not is_dateline(line)
+            line
+            for line in main_text_lines(tree, url, region)
+            if line != title and not is_dateline(line)
         ]
         source = trailing_source(lines)
         lines, author = split_signoff(lines, tree)

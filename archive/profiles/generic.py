@@ -1,47 +1,59 @@
 """The profile for portals whose CMS no family profile knows.
 
-trafilatura finds the body (see :mod:`archive.profiles.boilerplate`); the
-metadata comes from Vietnamese-aware rules, because the dates these portals
-print are day-first and unlabelled for machines: meta tags first, then an
-element whose class or id says "date", then a short date line right after the
-headline. A page without any of those has no date; none is guessed.
+trafilatura finds the body (see :mod:`archive.profiles.boilerplate`); the rest
+is decided from evidence that holds on any site rather than from one CMS's
+markup (:class:`PageReading`):
+
+* the main block: where prose with few links gathers (:mod:`archive.profiles.layout`);
+* the headline: the heading the page's own title repeats, nearest above that block;
+* the publication date: what the page declares for machines (JSON-LD, meta,
+  microdata: :mod:`archive.profiles.structured`), else the printed date line
+  nearest to the headline inside the block that holds headline and text, so a
+  "today" date in the header, dated sidebars, related lists and comments are
+  never read first. Dates are day-first and mean Asia/Ho_Chi_Minh unless the
+  page gives an offset; a page without a date has none, none is guessed;
+* the verdict (article or not, :meth:`GenericProfile.is_article_page`): a
+  headline, a date, a main block of prose, and that block not being a list of
+  other articles' titles.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urljoin, urlsplit
 
+import htmldate
+from lxml import etree
 from lxml.html import HtmlElement
 
-from archive.dates import find_dates
-from archive.profiles.base import DOCUMENT_EXTENSION, Profile, dates_in, document_title
-from archive.profiles.boilerplate import CHROME_BLOCK
+from archive.dates import PORTAL_TZ, DateRole, find_dates
+from archive.profiles.base import DOCUMENT_EXTENSION, Content, Profile, document_title
+from archive.profiles.layout import (
+    MainBlock,
+    headline,
+    holds,
+    main_block,
+    prose_chars,
+    text_owner,
+)
+from archive.profiles.sitewide import SiteKnowledge
+from archive.profiles.structured import Declared, declared
 from archive.profiles.xpath import class_or_id_contains, lowered
 from archive.text import clean_line, inline_text
 
-PUBLISHED_META = (
-    "//meta[@property='article:published_time' or @name='pubdate' or @name='publishdate'"
-    " or @itemprop='datePublished' or @name='date']/@content"
-    " | //*[@itemprop='datePublished']/@datetime | //time[@pubdate]/@datetime"
-)
-UPDATED_META = (
-    "//meta[@property='article:modified_time' or @itemprop='dateModified']/@content"
-    " | //*[@itemprop='dateModified']/@datetime"
-)
-DATE_MARKED = f"[{class_or_id_contains('date', 'time', 'ngay', 'publish')}]"
 SUMMARY_ELEMENTS = (
     f"//*[{class_or_id_contains('sapo', 'summary', 'lead', 'hometext', 'description')}][not(.//a)]"
 )
 MIN_SAPO_CHARS = 40
+MAX_SAPO_CHARS = 1000
 SUMMARY_META = "//meta[@property='og:description' or @name='description']/@content"
 BREADCRUMB_LINKS = f"//*[{class_or_id_contains('breadcrumb')}]//a"
 # A date line near the headline is short ("Đăng ngày 25/12/2020 09:04 | Lượt xem: 12");
 # a long one is a sentence that happens to mention a date.
 MAX_DATE_LINE = 80
-LINES_AFTER_HEADLINE = 12
 
 _LISTING_HINTS = re.compile(
     r"[?&](?:page|pageindex|p|trang|cur|[\w-]*_cur)=\d+|/page-\d+/?$|/trang-\d+|/\d+\.html?$"
@@ -58,12 +70,7 @@ _ARTICLE_HINTS = re.compile(r"/-/view_content/\d+|/chi-tiet[^/]*/[^/]+$", re.IGN
 _INDEX_PAGES = re.compile(r"/(?:tag|tags|topic|author|tac-gia)/", re.IGNORECASE)
 # Documents in a Liferay library end in a uuid, their file name one segment earlier.
 _DOCUMENT = re.compile(rf"/documents/\d+/|{DOCUMENT_EXTENSION}(?:/|$)", re.IGNORECASE)
-# A listing shows a short date stamp per item; an article shows one, its own.
 MAX_STAMP_CHARS = 60
-_STAMPS = (
-    f"//body//text()[string-length(normalize-space()) <= {MAX_STAMP_CHARS}]"
-    f"[not(ancestor::{CHROME_BLOCK})]"
-)
 # An item's stamp sits beside its links, not in them: a title may quote a decree's date.
 _ITEM_STAMPS = f".//text()[string-length(normalize-space()) <= {MAX_STAMP_CHARS}][not(ancestor::a)]"
 # How far above its link a listing item's block may begin.
@@ -82,8 +89,57 @@ _PAGE_LINK = f"a[@href != '#'][{_NUMBER}]"
 _CURRENT_PAGE = f"*[not(*)][{_NUMBER}][not(self::a[@href != '#'])]"
 _HOLDS_PAGER = f"[.//{_PAGE_LINK}][.//{_CURRENT_PAGE}]"
 PAGER = f"//body//*{_HOLDS_PAGER}[not(*{_HOLDS_PAGER})]"
-MAX_ARTICLE_STAMPS = 2
+
 MIN_ARTICLE_CHARS = 200
+# A list of stories is a block of links titled in sentences; an article links a few words.
+MIN_TITLE_WORDS = 5
+MIN_LISTED_TITLES = 3
+_TEXT_NODES = etree.XPath(
+    ".//text()[normalize-space()][not(ancestor::script or ancestor::style"
+    " or ancestor::noscript or ancestor::template)]"
+)
+_DATETIME_ATTRIBUTES = etree.XPath("descendant-or-self::*[@datetime]")
+_LIKELY_DATE = re.compile(r"\d{4}")
+_DATE_LINE_LIMIT = 2 * MAX_DATE_LINE
+# A list item holding a story's stamp is a title and a line or two, a few levels deep.
+MAX_STAMP_ITEM_DEPTH = 3
+MAX_STAMP_ITEM_CHARS = 400
+# Names a CMS prints for the account that posted, not for a person who wrote.
+_CMS_USERS = re.compile(
+    r"^(?:admin(?:istrator)?|super\s*user|quản\s*trị(?:\s*viên)?|webmaster|biên\s*tập\s*viên)$",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class PageReading:
+    """What the generic reader concludes about one page, computed once per page."""
+
+    declared: Declared
+    main: MainBlock | None
+    headline: HtmlElement | None
+    title: str | None
+    # The innermost block holding the headline and the main text.
+    scope: HtmlElement | None
+    printed: tuple[datetime | None, datetime | None]
+
+    @property
+    def published(self) -> datetime | None:
+        return _preferred(self.declared.published, self.printed[0])
+
+    @property
+    def updated(self) -> datetime | None:
+        return _preferred(self.declared.updated, self.printed[1])
+
+
+def read_page(tree: HtmlElement) -> PageReading:
+    found = declared(tree)
+    main = main_block(tree)
+    page_title = document_title(tree)
+    top = headline(tree, main.element if main else None, page_title or found.headline)
+    title = _title(top, page_title, found.headline)
+    scope = _article_scope(top, main)
+    return PageReading(found, main, top, title, scope, _printed_dates(top, main, scope))
 
 
 class GenericProfile(Profile):
@@ -94,9 +150,31 @@ class GenericProfile(Profile):
     pager_xpath = PAGER
     current_page_xpath = f".//{_CURRENT_PAGE}"
 
+    judges_pages = True
+
+    def __init__(self, knowledge: SiteKnowledge | None = None) -> None:
+        super().__init__(knowledge)
+        # The fields of one page are read from one reading of it; a page is parsed once.
+        self._last: tuple[HtmlElement, PageReading] | None = None
+
+    def reading(self, tree: HtmlElement) -> PageReading:
+        last = self._last
+        if last is not None and last[0] is tree:
+            return last[1]
+        reading = read_page(tree)
+        self._last = (tree, reading)
+        return reading
+
     def is_article_url(self, url: str) -> bool:
+        """What URLs articles have: the shape of the site's pages read as articles so far,
+        else common article shapes (long slugs, ``chi-tiet``) that no listing shape matches.
+        """
         parts = urlsplit(url)
-        if self.is_skipped_url(url) or _LISTING_HINTS.search(f"{parts.path}?{parts.query}"):
+        if self.is_skipped_url(url):
+            return False
+        if self.knowledge is not None and self.knowledge.is_article_shape(url):
+            return True
+        if _LISTING_HINTS.search(f"{parts.path}?{parts.query}"):
             return False
         last_segment = parts.path.rstrip("/").rsplit("/", 1)[-1]
         return bool(_ARTICLE_HINTS.search(parts.path) or _ARTICLE_SEGMENT.match(last_segment))
@@ -115,32 +193,58 @@ class GenericProfile(Profile):
         )
 
     def is_article_page(self, tree: HtmlElement, url: str) -> bool:
-        """A headline, its date, a body of some length and no column of date stamps."""
-        stamps = sum(1 for text in tree.xpath(_STAMPS) if next(find_dates(text), None))
-        paragraphs = sum(len(clean_line(p.text_content())) for p in tree.xpath("//body//p"))
+        """A headline, its date, and a main block of prose that is not a list of stories.
+
+        Each is evidence any site gives: a listing has prose too (summaries) but
+        its main block is a column of titled links; a static page built with the
+        article template has a headline and prose but no date of its own.
+        """
+        reading = self.reading(tree)
+        main = reading.main
         return (
-            bool(self.title(tree))
-            and self.dates(tree)[0] is not None
-            and stamps <= MAX_ARTICLE_STAMPS
-            and paragraphs >= MIN_ARTICLE_CHARS
+            bool(reading.title)
+            and reading.published is not None
+            and main is not None
+            and main.prose_chars >= MIN_ARTICLE_CHARS
+            and not _lists_stories(main)
         )
 
     def title(self, tree: HtmlElement) -> str | None:
-        headlines = [text for h1 in tree.xpath("//h1") if (text := inline_text(h1))]
-        page_title = document_title(tree)
-        for headline in headlines:
-            if page_title and headline.casefold() in page_title.casefold():
-                return headline
-        return page_title or (headlines[0] if headlines else None)
+        return self.reading(tree).title
 
     def dates(self, tree: HtmlElement) -> tuple[datetime | None, datetime | None]:
-        meta_published = _first_date(tree.xpath(PUBLISHED_META))
-        meta_updated = _first_date(tree.xpath(UPDATED_META))
-        published, updated = dates_in(_date_line(tree))
-        return meta_published or published, meta_updated or updated
+        """The page's dates; failing any, the day htmldate finds in its markup and text.
+
+        The fallback fills the field of a page read on its own (``extract_article``);
+        it is no evidence for the verdict, which only takes what the page states.
+        """
+        reading = self.reading(tree)
+        return reading.published or _day_found_by_htmldate(tree), reading.updated
+
+    def author(self, tree: HtmlElement) -> str | None:
+        """A person the page declares as author, when the text ends with no sign-off."""
+        site = tree.xpath("string(//meta[@property='og:site_name']/@content)").strip().casefold()
+        for name in self.reading(tree).declared.authors:
+            if not _CMS_USERS.match(name) and name.casefold() != site:
+                return name
+        return None
+
+    def page_content(self, tree: HtmlElement, url: str) -> Content:
+        return self.read_content(tree, url, self.reading(tree).scope)
 
     def summary(self, tree: HtmlElement, body_lines: list[str]) -> str | None:
-        marked = [inline_text(element) for element in tree.xpath(SUMMARY_ELEMENTS)]
+        """The sapo: a short lead set apart by its name or repeated in the description.
+
+        A block named "summary" that holds the main text is the body (Drupal's
+        ``field--type-text-with-summary``), not its lead.
+        """
+        main = self.reading(tree).main
+        marked = [
+            inline_text(element)
+            for element in tree.xpath(SUMMARY_ELEMENTS)
+            if main is None or not holds(element, main.element)
+        ]
+        marked = [text for text in marked if len(text) <= MAX_SAPO_CHARS]
         described = [clean_line(value) for value in tree.xpath(SUMMARY_META)]
         lines = set(body_lines)
         repeated = next((text for text in marked + described if text and text in lines), None)
@@ -161,6 +265,167 @@ class GenericProfile(Profile):
                 yield url, stamp
 
 
+def _lists_stories(main: MainBlock) -> bool:
+    """Whether the main block is a list of stories: titled items, and little prose besides.
+
+    An article may end with a related list inside its block; what sets a listing
+    apart is that without its items (each a titled link and its summary) hardly
+    any prose is left.
+    """
+    titled = [
+        link
+        for link in main.element.iter("a")
+        if link.get("href") and len(inline_text(link).split()) >= MIN_TITLE_WORDS
+    ]
+    if len(titled) < MIN_LISTED_TITLES:
+        return False
+    items = {id(item): item for item in (_story_item(a, main.element, titled) for a in titled)}
+    listed = sum(prose_chars(item) for item in items.values())
+    return main.prose_chars - listed < MIN_ARTICLE_CHARS
+
+
+def _story_item(
+    link: HtmlElement, container: HtmlElement, titled: list[HtmlElement]
+) -> HtmlElement:
+    """The largest block around ``link`` inside ``container`` that holds no other title."""
+    item = link
+    for ancestor in link.iterancestors():
+        if ancestor is container:
+            break
+        if any(other is not link and holds(ancestor, other) for other in titled):
+            break
+        item = ancestor
+    return item
+
+
+def _title(
+    top: HtmlElement | None, page_title: str | None, headline_declared: str | None
+) -> str | None:
+    """The headline when the page's title names it, else the declared or document title."""
+    text = inline_text(top) if top is not None else None
+    for named in (page_title, headline_declared):
+        if text and named and text.casefold() in named.casefold():
+            return text
+    return headline_declared or page_title or text
+
+
+def _day_found_by_htmldate(tree: HtmlElement) -> datetime | None:
+    found = htmldate.find_date(
+        tree, original_date=True, extensive_search=True, outputformat="%Y-%m-%d"
+    )
+    return datetime.fromisoformat(found).replace(tzinfo=PORTAL_TZ) if found else None
+
+
+def _preferred(declared_value: datetime | None, printed: datetime | None) -> datetime | None:
+    """What the page declares to the second, else the date printed by the headline.
+
+    A timestamp declared for machines is the publisher's explicit statement; on
+    real pages where it and the printed line disagree it is right more often. A
+    declared bare day is weaker than a printed line (an archive or a template's
+    default), and the printed line gives the time of day.
+    """
+    if declared_value is None:
+        return printed
+    says_only_the_day = declared_value.time() == datetime.min.time()
+    return printed if printed is not None and says_only_the_day else declared_value
+
+
+def _printed_dates(
+    top: HtmlElement | None, main: MainBlock | None, scope: HtmlElement | None
+) -> tuple[datetime | None, datetime | None]:
+    """(published, updated) from the date line nearest to the headline.
+
+    Only lines inside the block that holds both the headline and the main text
+    count: the header's "today" and the sidebars lie outside it. A line that
+    sits in an item beside a story's title is that story's stamp.
+    """
+    anchor = top if top is not None else (main.element if main is not None else None)
+    if anchor is None or scope is None:
+        return None, None
+    nodes = _TEXT_NODES(scope)
+    if not nodes:
+        return None, None
+    start = _first_index(nodes, anchor)
+    candidates: list[tuple[int, int, str]] = []
+    seen_elements: list[HtmlElement] = []
+    for index, node in enumerate(nodes):
+        if not _LIKELY_DATE.search(node):
+            continue
+        element = _date_line_element(text_owner(node), scope)
+        if element is None or any(element is other for other in seen_elements):
+            continue
+        seen_elements.append(element)
+        line = inline_text(element)
+        if len(line) > MAX_DATE_LINE or _is_story_stamp(element, scope):
+            continue
+        # After the headline first at equal distance: that is where portals print it.
+        # A machine-readable value inside the line gives the time the text may leave out.
+        stamped = " ".join(value.get("datetime", "") for value in _DATETIME_ATTRIBUTES(element))
+        candidates.append((abs(index - start), 0 if index >= start else 1, f"{stamped} {line}"))
+    for element in _DATETIME_ATTRIBUTES(scope):
+        inside_a_line = any(holds(line_element, element) for line_element in seen_elements)
+        if not inside_a_line and not _is_story_stamp(element, scope):
+            index = _first_index(nodes, element)
+            after = 0 if index >= start else 1
+            candidates.append((abs(index - start), after, element.get("datetime", "")))
+    published = updated = None
+    for _, _, line in sorted(candidates, key=lambda c: (c[0], c[1])):
+        for found in find_dates(line[:_DATE_LINE_LIMIT]):
+            if found.role is DateRole.UPDATED:
+                updated = updated or found.value
+            else:
+                published = published or found.value
+        if published:
+            break
+    return published, updated
+
+
+def _article_scope(top: HtmlElement | None, main: MainBlock | None) -> HtmlElement | None:
+    """The innermost block holding the headline and the main text."""
+    if main is None:
+        return top.getparent() if top is not None and top.getparent() is not None else top
+    if top is None:
+        parent = main.element.getparent()
+        return parent if parent is not None else main.element
+    for ancestor in (main.element, *main.element.iterancestors()):
+        if holds(ancestor, top):
+            return ancestor
+    return main.element
+
+
+def _first_index(nodes: list, element: HtmlElement) -> int:
+    for index, node in enumerate(nodes):
+        owner = text_owner(node)
+        if owner is not None and holds(element, owner):
+            return index
+    return 0
+
+
+def _date_line_element(element: HtmlElement | None, scope: HtmlElement) -> HtmlElement | None:
+    """The largest block around a text that is still a short line (a date split in spans)."""
+    if element is None:
+        return None
+    while element is not scope:
+        parent = element.getparent()
+        if parent is None or len(clean_line(parent.text_content())) > MAX_DATE_LINE:
+            break
+        element = parent
+    return element
+
+
+def _is_story_stamp(element: HtmlElement, scope: HtmlElement) -> bool:
+    """Whether the date sits in an item with another story's title: a link of a sentence."""
+    block = element
+    for _ in range(MAX_STAMP_ITEM_DEPTH):
+        if any(len(inline_text(link).split()) >= MIN_TITLE_WORDS for link in block.iter("a")):
+            return True
+        parent = block.getparent()
+        if block is scope or parent is None or len(parent.text_content()) > MAX_STAMP_ITEM_CHARS:
+            break
+        block = parent
+    return False
+
+
 def _item_stamp(link: HtmlElement, url: str, articles: dict[HtmlElement, str]) -> str | None:
     """The first dated short text of the link's item: the nearest block with a stamp.
 
@@ -175,38 +440,6 @@ def _item_stamp(link: HtmlElement, url: str, articles: dict[HtmlElement, str]) -
         if stamp:
             return stamp
     return None
-
-
-def _first_date(values: list[str]) -> datetime | None:
-    for value in values:
-        found = next(find_dates(value), None)
-        if found:
-            return found.value
-    return None
-
-
-def _date_line(tree: HtmlElement) -> str:
-    """The first short dated line of the date-marked elements or the text after the h1.
-
-    Both searches start at the headline, so a ticker or a sidebar listing other
-    articles' dates above it is never read.
-    """
-    headline = next(iter(tree.xpath("//h1")), None)
-    marked = (
-        tree.xpath(f"//*{DATE_MARKED}")
-        if headline is None
-        else headline.xpath(f"following::*{DATE_MARKED}")
-    )
-    marked = [inline_text(element) for element in marked]
-    lines = marked + _lines_after_headline(headline)
-    return next((line for line in lines if _is_date_line(line)), "")
-
-
-def _lines_after_headline(headline: HtmlElement | None) -> list[str]:
-    if headline is None:
-        return []
-    following = headline.xpath("following::text()[normalize-space()]")
-    return [clean_line(text) for text in following[:LINES_AFTER_HEADLINE]]
 
 
 def _is_date_line(line: str) -> bool:

@@ -94,7 +94,9 @@ class PortalSpider(scrapy.Spider):
         if tree is None:
             return
         rules = self.context.url_rules
-        if rules.is_article_url(response.url):
+        if rules.is_article_url(response.url) or (
+            rules.judges_pages and response.url not in self.context.site.start_urls
+        ):
             yield from self._article(response, tree)
         yield from self._follow_all(discovery.feed_links_in_page(tree, response.url))
         next_page = rules.next_page_url(tree, response.url)
@@ -114,7 +116,10 @@ class PortalSpider(scrapy.Spider):
             yield from self._follow_all([canonical])
             return
         profile = self.context.page_profile(tree)
-        if profile.is_article_page(tree, response.url):
+        is_article = profile.is_article_page(tree, response.url)
+        if profile.judges_pages:
+            self.context.knowledge.learn_verdict(response.url, is_article)
+        if is_article:
             yield ArticlePage(
                 url=response.url,
                 site_key=self.context.site.key,

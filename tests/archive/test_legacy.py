@@ -77,3 +77,24 @@ def test_a_page_typed_in_tcvn3_comes_out_in_unicode() -> None:
     assert article.title == title
     # TCVN3 capitals with a tone mark needed another font; the encoder writes them lowercase.
     assert body.lower() in article.body.lower()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "© 2024 Le Monde · Élection présidentielle : les électeurs ont été appelés » à voter",
+        "Die Straße in München ist gesperrt, sagte der Bürgermeister. © dpa · 12:30",
+        "Søren Kierkegaard blev født i København, og han døde på Frederiks Hospital",
+        "Nový zákon o ochraně přírody schválila vláda · © ČTK",
+    ],
+)
+def test_other_languages_are_never_converted(text: str) -> None:
+    assert detect_legacy(text) is None
+    assert to_unicode(text) == text
+
+
+def test_a_page_in_another_language_keeps_its_letters() -> None:
+    body = "L'élève a reçu un prix · © 2024 » Straße « für Søren"
+    html = f'<html lang="fr"><body><h1>Été</h1><p>{body}</p></body></html>'
+    article = extract_article(html, "https://example.org/actualites/un-prix-pour-un-eleve-a-paris")
+    assert body in article.body
