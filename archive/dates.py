@@ -36,12 +36,12 @@ _DAY_FIRST_DATE = re.compile(
     r"(?<![\d/.\-])(?P<day>\d{1,2})(?P<sep>[/.\-])(?P<month>\d{1,2})(?P=sep)(?P<year>\d{4})(?!\d)"
 )
 _TIME = (
-    r"(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2}))?"
+    r"(?P<hour>\d{1,2})[:hg](?P<minute>\d{2})(?::(?P<second>\d{2}))?"
     r"(?:\s*(?P<ampm>[AaPp]\.?[Mm]\.?))?"
 )
 # What may stand between a date and its time: "25/12/2020 09:04", "13/06/2021, 22:19",
-# "04-12-2018 - 01:20", "21/07/2022 | 10:00 AM", "… lúc 09:04".
-_GLUE = r"[\s,|\-–—]{0,5}(?:lúc\s+)?"
+# "04-12-2018 - 01:20", "21/07/2022 | 10:00 AM", "… lúc 09:04", "10h00 ngày 05/05/2020".
+_GLUE = r"[\s,|\-–—]{0,5}(?:(?:lúc|ngày)\s+)?"
 _TIME_AFTER_DATE = re.compile(rf"{_GLUE}{_TIME}(?![\d:])", re.IGNORECASE)
 _TIME_BEFORE_DATE = re.compile(rf"(?<![\d:]){_TIME}{_GLUE}$", re.IGNORECASE)
 _ISO_8601 = re.compile(

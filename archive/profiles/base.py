@@ -39,7 +39,7 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 from archive.dates import DateRole, find_dates, is_dateline, parse_date
-from archive.profiles.boilerplate import main_text_lines
+from archive.profiles.boilerplate import main_text
 from archive.profiles.records import (
     REQUIRED_FIELDS,
     AttachmentRef,
@@ -275,13 +275,13 @@ class Profile:
         trafilatura keeps the headline and the date line as text; they are fields here.
         """
         title = self.title(tree)
-        lines = [
-            line
-            for line in main_text_lines(tree, url, region)
-            if line != title and not is_dateline(line)
-        ]
+        text = main_text(tree, url, region)
+        lines = [line for line in text.lines if line != title and not is_dateline(line)]
         source = trailing_source(lines)
         lines, author = split_signoff(lines, tree)
+        if author is None:
+            # trafilatura drops short closing lines now and then; the page still shows them.
+            _, author = split_signoff(text.closing, tree)
         return Content(lines, author, source)
 
     def body_container(self, tree: HtmlElement) -> HtmlElement | None:
@@ -421,7 +421,11 @@ def split_signoff(
     for end in (len(lines), len(lines) - 1):
         if end < 1 or (end < len(lines) and not is_source_line(lines[end])):
             continue
-        styled = scope is not None and _is_set_apart_line(scope, lines[end - 1])
+        # A line between the text and its source line is set apart by where it stands.
+        followed_by_source = end < len(lines)
+        styled = followed_by_source or (
+            scope is not None and _is_set_apart_line(scope, lines[end - 1])
+        )
         author = author_from_signoff(lines[end - 1], styled=styled)
         if author:
             return lines[: end - 1], author

@@ -18,15 +18,16 @@ a box of chrome left in, never the article.
 from __future__ import annotations
 
 import copy
+from dataclasses import dataclass
 
 import lxml.html
 import trafilatura
 from lxml import etree
 from lxml.html import HtmlElement
 
-from archive.profiles.layout import MainBlock, holds, main_block, prose_chars
+from archive.profiles.layout import MainBlock, holds, main_block, prose_chars, story_lists
 from archive.profiles.xpath import class_or_id_contains
-from archive.text import normalize_text
+from archive.text import BLOCK_TAGS, block_lines, clean_line, normalize_text
 
 # Class or id fragments of blocks that are never article text on a portal.
 CHROME_MARKERS = (
@@ -53,11 +54,25 @@ CHROME_BLOCK = (
     f"[{class_or_id_contains(*CHROME_MARKERS)}]"
 )
 _CHROME = etree.XPath(f"//{CHROME_BLOCK}")
+# Blocks that hold both blocks and text of their own between them.
+_MIXED_CONTAINERS = etree.XPath(
+    "//body//*[self::div or self::section or self::article or self::main or self::td]"
+    "[*[self::p or self::div or self::table or self::figure or self::ul or self::ol"
+    " or self::h2 or self::h3 or self::h4 or self::blockquote]]"
+    "[text()[normalize-space()]]"
+)
+# Captions as HTML names them, or as editors name them (chú thích: caption).
+_CAPTIONS = etree.XPath(
+    "//*[self::div or self::span][not(.//p or .//div)]["
+    + class_or_id_contains("caption", "chuthich", "chu-thich", "chu_thich")
+    + "]"
+)
 _CELLS = "(./tr | ./*/tr)/*[self::td or self::th]"
 _LAYOUT_TABLES = etree.XPath(
     f"//table[{_CELLS}[p or div or table or ul or ol or h1 or h2 or h3 or h4 or section]]"
 )
 _TABLE_PARTS = etree.XPath("./tbody | ./thead | ./tfoot | ./*/tr | ./tr | (./tr | ./*/tr)/*")
+CLOSING_LINES = 6
 # A chrome-named block inside the main block with this share of its prose is article.
 MAIN_TEXT_SHARE = 0.3
 
@@ -65,8 +80,20 @@ MAIN_TEXT_SHARE = 0.3
 _CAPTIONED_FIGURES = etree.XPath("//figure[figcaption]")
 
 
-def main_text_lines(tree: HtmlElement, url: str, region: HtmlElement | None = None) -> list[str]:
-    """The article text of a page, one paragraph or caption per line.
+@dataclass(frozen=True)
+class MainText:
+    """The article text, one paragraph or caption per line, and the page's closing lines.
+
+    ``closing`` are the last lines of the page without its chrome, as a reader
+    sees them: where a sign-off stands that trafilatura may have left out.
+    """
+
+    lines: list[str]
+    closing: list[str]
+
+
+def main_text(tree: HtmlElement, url: str, region: HtmlElement | None = None) -> MainText:
+    """The article text of a page.
 
     ``region`` is the part of the page that holds the article, when the reader
     knows it: only that part is read, so a header, sidebar or footer that
@@ -77,6 +104,9 @@ def main_text_lines(tree: HtmlElement, url: str, region: HtmlElement | None = No
     unwrap_layout_tables(pruned)
     for figure in _CAPTIONED_FIGURES(pruned):
         _caption_as_paragraph(figure)
+    for caption in _CAPTIONS(pruned):
+        _caption_in_place_of_its_image(caption)
+    wrap_loose_text(pruned)
     text = trafilatura.extract(
         pruned,
         url=url,
@@ -89,7 +119,7 @@ def main_text_lines(tree: HtmlElement, url: str, region: HtmlElement | None = No
         with_metadata=False,
         output_format="txt",
     )
-    return normalize_text(text or "").splitlines()
+    return MainText(normalize_text(text or "").splitlines(), block_lines(pruned)[-CLOSING_LINES:])
 
 
 def _document_of(region: HtmlElement) -> HtmlElement:
@@ -99,11 +129,86 @@ def _document_of(region: HtmlElement) -> HtmlElement:
 
 
 def prune_chrome(tree: HtmlElement) -> None:
-    """Drop the blocks named like chrome that do not hold the main text."""
+    """Drop the blocks named like chrome that do not hold the main text, and the lists of
+    other stories however they are named."""
     main = main_block(tree)
     for element in _CHROME(tree):
         if element.getparent() is not None and not _holds_main_text(element, main):
             element.drop_tree()
+    for element in story_lists(tree, main):
+        if element.getparent() is not None:
+            element.drop_tree()
+
+
+def wrap_loose_text(tree: HtmlElement) -> None:
+    """Put text that runs between blocks into paragraphs of its own.
+
+    Editors type paragraphs straight into a ``div`` or ``section``, between
+    images and boxes; trafilatura drops such runs when a block follows them.
+    A run is the text before or after a block child with the inline markup in it.
+    """
+    for container in _MIXED_CONTAINERS(tree):
+        runs: list[list[object]] = [[]]
+        if container.text and container.text.strip():
+            runs[-1].append(container.text)
+            container.text = None
+        for child in list(container):
+            if _is_block(child):
+                runs.append([child])
+                runs.append([])
+            elif _ends_paragraph(child, runs[-1]):
+                # Two line breaks in a row are how such text separates its paragraphs.
+                runs[-1].pop()
+                runs.append([])
+            else:
+                runs[-1].append(child)
+                continue
+            if child.tail and child.tail.strip():
+                runs[-1].append(child.tail)
+            child.tail = None
+        _rebuild(container, runs)
+
+
+def _is_block(node: object) -> bool:
+    return (
+        isinstance(node, etree._Element)
+        and isinstance(node.tag, str)
+        and node.tag.lower() in BLOCK_TAGS
+    )
+
+
+def _ends_paragraph(child: HtmlElement, run: list[object]) -> bool:
+    previous = run[-1] if run else None
+    return (
+        child.tag == "br"
+        and isinstance(previous, etree._Element)
+        and previous.tag == "br"
+        and not (previous.tail or "").strip()
+    )
+
+
+def _rebuild(container: HtmlElement, runs: list[list[object]]) -> None:
+    """Lay ``runs`` back into ``container``: blocks as they were, inline runs in a ``<p>``."""
+    for child in list(container):
+        container.remove(child)
+    for run in runs:
+        if not run:
+            continue
+        first = run[0]
+        if _is_block(first):
+            container.append(first)
+            continue
+        paragraph = lxml.html.Element("p")
+        for part in run:
+            if isinstance(part, str):
+                if len(paragraph):
+                    last = paragraph[-1]
+                    last.tail = (last.tail or "") + part
+                else:
+                    paragraph.text = (paragraph.text or "") + part
+            else:
+                paragraph.append(part)
+        container.append(paragraph)
 
 
 def unwrap_layout_tables(tree: HtmlElement) -> None:
@@ -129,6 +234,20 @@ def _holds_main_text(element: HtmlElement, main: MainBlock | None) -> bool:
     return holds(main.element, element) and prose_chars(element) >= (
         MAIN_TEXT_SHARE * main.prose_chars
     )
+
+
+def _caption_in_place_of_its_image(caption: HtmlElement) -> None:
+    """A named caption becomes a paragraph, standing where its image's box stood.
+
+    trafilatura drops a box that holds an image, and its caption with it.
+    """
+    caption.tag = "p"
+    box = caption.getparent()
+    if box is None or box.getparent() is None or not box.xpath(".//img"):
+        return
+    if clean_line(box.text_content()) == clean_line(caption.text_content()):
+        caption.tail = box.tail
+        box.getparent().replace(box, caption)
 
 
 def _caption_as_paragraph(figure: HtmlElement) -> None:

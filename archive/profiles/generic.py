@@ -30,22 +30,36 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 from archive.dates import PORTAL_TZ, DateRole, find_dates
-from archive.profiles.base import DOCUMENT_EXTENSION, Content, Profile, document_title
+from archive.profiles.base import (
+    DOCUMENT_EXTENSION,
+    Content,
+    Profile,
+    document_title,
+)
+from archive.profiles.boilerplate import CHROME_BLOCK
 from archive.profiles.layout import (
+    MIN_LISTED_TITLES,
+    MIN_TITLE_WORDS,
     MainBlock,
     headline,
     holds,
     main_block,
     prose_chars,
     text_owner,
+    titled_links,
 )
+from archive.profiles.signoff import author_from_signoff, byline_author, labelled_author
 from archive.profiles.sitewide import SiteKnowledge
 from archive.profiles.structured import Declared, declared
 from archive.profiles.xpath import class_or_id_contains, lowered
 from archive.text import clean_line, inline_text
 
 SUMMARY_ELEMENTS = (
-    f"//*[{class_or_id_contains('sapo', 'summary', 'lead', 'hometext', 'description')}][not(.//a)]"
+    "//*[not(.//a)]["
+    + class_or_id_contains(
+        "sapo", "summary", "lead", "hometext", "description", "tomtat", "tom-tat", "tom_tat"
+    )
+    + "]"
 )
 MIN_SAPO_CHARS = 40
 MAX_SAPO_CHARS = 1000
@@ -54,6 +68,8 @@ BREADCRUMB_LINKS = f"//*[{class_or_id_contains('breadcrumb')}]//a"
 # A date line near the headline is short ("Đăng ngày 25/12/2020 09:04 | Lượt xem: 12");
 # a long one is a sentence that happens to mention a date.
 MAX_DATE_LINE = 80
+# A piece of the date line that trafilatura kept apart ("| Lượt xem: 12") is still it.
+MIN_DATE_LINE_PART = 10
 
 _LISTING_HINTS = re.compile(
     r"[?&](?:page|pageindex|p|trang|cur|[\w-]*_cur)=\d+|/page-\d+/?$|/trang-\d+|/\d+\.html?$"
@@ -91,12 +107,17 @@ _HOLDS_PAGER = f"[.//{_PAGE_LINK}][.//{_CURRENT_PAGE}]"
 PAGER = f"//body//*{_HOLDS_PAGER}[not(*{_HOLDS_PAGER})]"
 
 MIN_ARTICLE_CHARS = 200
-# A list of stories is a block of links titled in sentences; an article links a few words.
-MIN_TITLE_WORDS = 5
-MIN_LISTED_TITLES = 3
 _TEXT_NODES = etree.XPath(
     ".//text()[normalize-space()][not(ancestor::script or ancestor::style"
     " or ancestor::noscript or ancestor::template)]"
+)
+# A quick look for the labels of author lines, before reading the line they are on.
+_AUTHOR_LABEL = re.compile(r"(?:tác\s*giả|bài|tin|ảnh|phóng\s*viên|pv|ctv|btv)\s*:", re.IGNORECASE)
+_IN_CHROME = etree.XPath(f"boolean(ancestor-or-self::{CHROME_BLOCK})")
+_AUTHOR_MARKED = etree.XPath(
+    ".//*[@rel='author' or @itemprop='author'"
+    f" or {class_or_id_contains('author', 'byline', 'tacgia', 'tac-gia', 'tac_gia')}]"
+    f"[not(ancestor-or-self::{CHROME_BLOCK})]"
 )
 _DATETIME_ATTRIBUTES = etree.XPath("descendant-or-self::*[@datetime]")
 _LIKELY_DATE = re.compile(r"\d{4}")
@@ -111,6 +132,15 @@ _CMS_USERS = re.compile(
 )
 
 
+@dataclass(frozen=True)
+class Printed:
+    """The date line nearest to the headline, and the dates it gives."""
+
+    published: datetime | None = None
+    updated: datetime | None = None
+    line: str = ""
+
+
 @dataclass
 class PageReading:
     """What the generic reader concludes about one page, computed once per page."""
@@ -121,15 +151,15 @@ class PageReading:
     title: str | None
     # The innermost block holding the headline and the main text.
     scope: HtmlElement | None
-    printed: tuple[datetime | None, datetime | None]
+    printed: Printed
 
     @property
     def published(self) -> datetime | None:
-        return _preferred(self.declared.published, self.printed[0])
+        return _preferred(self.declared.published, self.printed.published)
 
     @property
     def updated(self) -> datetime | None:
-        return _preferred(self.declared.updated, self.printed[1])
+        return _preferred(self.declared.updated, self.printed.updated)
 
 
 def read_page(tree: HtmlElement) -> PageReading:
@@ -222,15 +252,36 @@ class GenericProfile(Profile):
         return reading.published or _day_found_by_htmldate(tree), reading.updated
 
     def author(self, tree: HtmlElement) -> str | None:
-        """A person the page declares as author, when the text ends with no sign-off."""
+        """When the text ends with no sign-off: a labelled author line by the article
+        ("Tác giả: …" after the text, "Bài, ảnh: …" in the date line), else the person
+        the page declares. Never a CMS account, the site itself, or a commenter.
+        """
+        reading = self.reading(tree)
         site = tree.xpath("string(//meta[@property='og:site_name']/@content)").strip().casefold()
-        for name in self.reading(tree).declared.authors:
-            if not _CMS_USERS.match(name) and name.casefold() != site:
-                return name
-        return None
+        declared_people = [
+            name
+            for name in reading.declared.authors
+            if not _CMS_USERS.match(name) and name.casefold() != site
+        ]
+        return (
+            _labelled_author_near(reading.scope)
+            or byline_author(reading.printed.line)
+            or _marked_author_near(reading.scope)
+            or next(iter(declared_people), None)
+        )
 
     def page_content(self, tree: HtmlElement, url: str) -> Content:
-        return self.read_content(tree, url, self.reading(tree).scope)
+        """trafilatura's reading of the article's block, less its date line."""
+        reading = self.reading(tree)
+        content = self.read_content(tree, url, reading.scope)
+        # The date line is a field; with its view counter it is no bare date line.
+        if reading.printed.line:
+            content.lines = [
+                line
+                for line in content.lines
+                if not (len(line) >= MIN_DATE_LINE_PART and line in reading.printed.line)
+            ]
+        return content
 
     def summary(self, tree: HtmlElement, body_lines: list[str]) -> str | None:
         """The sapo: a short lead set apart by its name or repeated in the description.
@@ -265,6 +316,42 @@ class GenericProfile(Profile):
                 yield url, stamp
 
 
+def _labelled_author_near(scope: HtmlElement | None) -> str | None:
+    """A labelled author line in the article's block, or just around it.
+
+    Comment threads and other chrome-named blocks are left out: their names are
+    readers', and a story list's names are other articles'.
+    """
+    if scope is None:
+        return None
+    for region in (scope, scope.getparent()):
+        if region is None:
+            continue
+        for text in _TEXT_NODES(region):
+            if not _AUTHOR_LABEL.search(text):
+                continue
+            line_element = _date_line_element(text_owner(text), region)
+            if line_element is None or _IN_CHROME(line_element):
+                continue
+            line = inline_text(line_element)
+            if len(line) <= MAX_DATE_LINE and (name := labelled_author(line)):
+                return name
+    return None
+
+
+def _marked_author_near(scope: HtmlElement | None) -> str | None:
+    """A name in an element that HTML or its class marks as the author's (``rel=author``,
+    ``itemprop=author``, ``byline``, ``tacgia``), outside comment threads."""
+    if scope is None:
+        return None
+    for region in (scope, scope.getparent()):
+        for element in _AUTHOR_MARKED(region) if region is not None else ():
+            name = author_from_signoff(inline_text(element), styled=True)
+            if name and not _CMS_USERS.match(name):
+                return name
+    return None
+
+
 def _lists_stories(main: MainBlock) -> bool:
     """Whether the main block is a list of stories: titled items, and little prose besides.
 
@@ -272,11 +359,7 @@ def _lists_stories(main: MainBlock) -> bool:
     apart is that without its items (each a titled link and its summary) hardly
     any prose is left.
     """
-    titled = [
-        link
-        for link in main.element.iter("a")
-        if link.get("href") and len(inline_text(link).split()) >= MIN_TITLE_WORDS
-    ]
+    titled = titled_links(main.element)
     if len(titled) < MIN_LISTED_TITLES:
         return False
     items = {id(item): item for item in (_story_item(a, main.element, titled) for a in titled)}
@@ -310,8 +393,10 @@ def _title(
 
 
 def _day_found_by_htmldate(tree: HtmlElement) -> datetime | None:
+    # A page cannot have been published after it was read.
+    today = datetime.now(PORTAL_TZ).strftime("%Y-%m-%d")
     found = htmldate.find_date(
-        tree, original_date=True, extensive_search=True, outputformat="%Y-%m-%d"
+        tree, original_date=True, extensive_search=True, outputformat="%Y-%m-%d", max_date=today
     )
     return datetime.fromisoformat(found).replace(tzinfo=PORTAL_TZ) if found else None
 
@@ -332,8 +417,8 @@ def _preferred(declared_value: datetime | None, printed: datetime | None) -> dat
 
 def _printed_dates(
     top: HtmlElement | None, main: MainBlock | None, scope: HtmlElement | None
-) -> tuple[datetime | None, datetime | None]:
-    """(published, updated) from the date line nearest to the headline.
+) -> Printed:
+    """The dates of the date line nearest to the headline.
 
     Only lines inside the block that holds both the headline and the main text
     count: the header's "today" and the sidebars lie outside it. A line that
@@ -341,10 +426,10 @@ def _printed_dates(
     """
     anchor = top if top is not None else (main.element if main is not None else None)
     if anchor is None or scope is None:
-        return None, None
+        return Printed()
     nodes = _TEXT_NODES(scope)
     if not nodes:
-        return None, None
+        return Printed()
     start = _first_index(nodes, anchor)
     candidates: list[tuple[int, int, str]] = []
     seen_elements: list[HtmlElement] = []
@@ -368,16 +453,16 @@ def _printed_dates(
             index = _first_index(nodes, element)
             after = 0 if index >= start else 1
             candidates.append((abs(index - start), after, element.get("datetime", "")))
-    published = updated = None
     for _, _, line in sorted(candidates, key=lambda c: (c[0], c[1])):
+        published = updated = None
         for found in find_dates(line[:_DATE_LINE_LIMIT]):
             if found.role is DateRole.UPDATED:
                 updated = updated or found.value
             else:
                 published = published or found.value
         if published:
-            break
-    return published, updated
+            return Printed(published, updated, line)
+    return Printed()
 
 
 def _article_scope(top: HtmlElement | None, main: MainBlock | None) -> HtmlElement | None:

@@ -32,7 +32,15 @@ _HEADINGS = etree.XPath(
     "//body//*[self::h1 or self::h2 or self::h3 or @itemprop='headline']"
     "[not(ancestor::a)][normalize-space()]"
 )
-# A headline printed without a heading tag repeats most of the page title, from its start.
+# A list of stories: this many sentence-long linked titles, and mostly link text.
+MIN_TITLE_WORDS = 5
+MIN_LISTED_TITLES = 3
+MIN_LIST_LINK_DENSITY = 0.5
+PROSE_BLOCKS = frozenset({"p", "blockquote", "pre", "dd"})
+# A heading names the page when it is this share of its title (the rest a site name).
+HEADING_SHARE = 0.5
+MIN_HEADLINE_CHARS = 15
+# A headline printed without a heading tag is most of the page title, at its start or end.
 HEADLINE_SHARE = 0.6
 _INVISIBLE = frozenset({"script", "style", "noscript", "template"})
 
@@ -87,18 +95,62 @@ def _paragraphs(tree: HtmlElement) -> dict[HtmlElement, tuple[int, int]]:
         if owner is None or in_link:
             continue
         counts = prose[owner]
-        counts[0] += len(text.strip())
+        counts[0] += _visible_chars(text)
         counts[1] += text.count(",")
     return {element: (chars, commas) for element, (chars, commas) in prose.items()}
 
 
+def titled_links(element: HtmlElement) -> list[HtmlElement]:
+    """Links whose text is a sentence-long title: how lists of stories link."""
+    return [
+        link
+        for link in element.iter("a")
+        if link.get("href") and len(link.text_content().split()) >= MIN_TITLE_WORDS
+    ]
+
+
+def story_lists(tree: HtmlElement, main: MainBlock | None) -> list[HtmlElement]:
+    """The largest blocks that are lists of other stories: titled links, and little else.
+
+    "Related", "most read" and "same section" boxes are built that way whatever
+    their markup is named; a block holding the main text never is one.
+    """
+    titled = titled_links(tree)
+    if len(titled) < MIN_LISTED_TITLES:
+        return []
+    titled_ids = {id(link) for link in titled}
+    verdicts: dict[int, bool] = {}
+    found: dict[int, HtmlElement] = {}
+    for link in titled:
+        widest = None
+        for ancestor in link.iterancestors():
+            if ancestor.tag in ("body", "html") or (
+                main is not None and holds(ancestor, main.element)
+            ):
+                break
+            if id(ancestor) not in verdicts:
+                count = sum(1 for a in ancestor.iter("a") if id(a) in titled_ids)
+                # A paragraph that links the titles it names is prose, however many.
+                verdicts[id(ancestor)] = (
+                    ancestor.tag not in PROSE_BLOCKS
+                    and count >= MIN_LISTED_TITLES
+                    and link_density(ancestor) >= MIN_LIST_LINK_DENSITY
+                )
+            if verdicts[id(ancestor)]:
+                widest = ancestor
+        if widest is not None:
+            found[id(widest)] = widest
+    lists = list(found.values())
+    return [block for block in lists if not any(o is not block and holds(o, block) for o in lists)]
+
+
 def prose_chars(element: HtmlElement) -> int:
     """Characters of the element's text that are not link text."""
-    return max(0, len(clean_line(element.text_content())) - _link_chars(element))
+    return max(0, _visible_chars(element.text_content()) - _link_chars(element))
 
 
 def link_density(element: HtmlElement) -> float:
-    total = len(clean_line(element.text_content()))
+    total = _visible_chars(element.text_content())
     return min(1.0, _link_chars(element) / total) if total else 1.0
 
 
@@ -134,7 +186,10 @@ def _elements_reading(tree: HtmlElement, title: str | None) -> list[HtmlElement]
     found = []
     for text in _BODY_TEXT(tree):
         line = clean_line(text).casefold()
-        if len(line) < max(8, HEADLINE_SHARE * len(wanted)) or not wanted.startswith(line):
+        if len(line) < max(8, HEADLINE_SHARE * len(wanted)):
+            continue
+        # Titles put the site's name after the headline or, as often, before it.
+        if not (wanted.startswith(line) or wanted.endswith(line)):
             continue
         owner = text_owner(text)
         if owner is not None and not any(a.tag == "a" for a in (owner, *owner.iterancestors())):
@@ -151,10 +206,20 @@ def text_owner(text: etree._ElementUnicodeResult) -> HtmlElement | None:
 
 
 def _names_page(text: str, title: str | None) -> bool:
+    """Whether a heading says what the page title says: most of it, or all of it and a bit.
+
+    A box title ("Thông báo", "Tin mới") is a word of many page titles; a
+    headline is the title less the site's name, which stands at one end.
+    """
     if not text or not title:
         return False
     text, title = text.casefold(), title.casefold()
-    return len(text) >= 8 and (text in title or (title in text and len(text) < 2 * len(title)))
+    if title in text:
+        return len(text) < 2 * len(title)
+    at_an_end = title.startswith(text) or title.endswith(text)
+    return text in title and (
+        len(text) >= HEADING_SHARE * len(title) or (at_an_end and len(text) >= MIN_HEADLINE_CHARS)
+    )
 
 
 def _nearest_before(candidates: list[HtmlElement], main: HtmlElement | None) -> HtmlElement | None:
@@ -176,7 +241,12 @@ def _document_order(root: HtmlElement) -> dict[HtmlElement, int]:
 
 
 def _link_chars(element: HtmlElement) -> int:
-    return sum(len(clean_line(text)) for text in _LINK_TEXT(element))
+    return sum(map(_visible_chars, _LINK_TEXT(element)))
+
+
+def _visible_chars(text: str) -> int:
+    """Characters a reader sees, spaces aside: the measure of prose and link text."""
+    return len("".join(text.split()))
 
 
 def _is_hidden(element: HtmlElement) -> bool:

@@ -23,11 +23,20 @@ _SOURCE_LABEL = re.compile(r"^\(?\s*(?:nguồn|theo)\b", re.IGNORECASE)
 # Page furniture that trails an article when no container isolates it: tags, view
 # counters, print and share links, the "Chi tiết" link of an RSS import.
 _FURNITURE = re.compile(
-    r"^(?:từ\s*khóa|tags?|lượt\s*(?:xem|đọc|truy\s*cập)|chia\s*sẻ|in\s*bài(?:\s*viết)?"
+    r"^(?:từ\s*khóa|tags?|lượt\s*(?:xem|đọc|truy\s*cập)|chia\s*sẻ|(?:in|bản\s*in)\s*bài(?:\s*viết)?|bản\s*in"
     r"|chi\s*tiết|bình\s*luận)\b",
     re.IGNORECASE,
 )
 _FURNITURE_MAX_CHARS = 80
+_CAPITALISED_SYLLABLE = re.compile(
+    r"^[A-ZĐ\u00c0-\u00dd\u0102\u01a0\u01af\u1ea0-\u1ef8][^\W\d_A-Z]{0,6}$"
+)
+_VIETNAMESE_MARK = re.compile("[àáâãèéêìíòóôõùúýăđơư\u1ea0-\u1ef9ĐĂƠƯÂÊÔ]")
+_PARTS = re.compile(r"\s+[|·•–—-]\s+")
+# Accounts a CMS names as the poster of a page, never a person who wrote it.
+_CMS_USER = re.compile(
+    r"^(?:admin(?:istrator)?|super\s*user|quản\s*trị(?:\s*viên)?|webmaster)$", re.IGNORECASE
+)
 # "H.A", "N.N", "KY", "T.M.Đ": initials, optionally dotted.
 _INITIALS = re.compile(r"^(?:[A-ZĐ]\.?){1,4}$")
 _MAX_WORDS = 6
@@ -50,8 +59,37 @@ def author_from_signoff(line: str, *, styled: bool = False) -> str | None:
     is_initials = bool(_INITIALS.match(name.replace(" ", "")))
     if is_initials:
         name = name.rstrip(".")
-    if _is_name_like(name) and (label or styled or is_initials):
+    if _is_name_like(name) and (label or styled or is_initials or _is_vietnamese_name(name)):
         return name
+    return None
+
+
+def labelled_author(line: str) -> str | None:
+    """The author a labelled line names ("Tác giả: X", "Bài, ảnh: X"), or ``None``.
+
+    Meta lines join their parts with separators ("09:04 25/12/2020 | Bài: Thu Hà"),
+    so each part is tried.
+    """
+    for part in _PARTS.split(clean_line(line)):
+        label = _SIGNOFF_LABEL.match(part)
+        name = part[label.end() :].strip() if label else ""
+        if label and _is_name_like(name) and not _CMS_USER.match(name):
+            return name
+    return None
+
+
+def byline_author(date_line: str) -> str | None:
+    """The writer a date line names among its parts ("08:05 15/10/2022 | Trần Minh Đức |
+    Lượt xem: 12"): labelled, or initials or a full Vietnamese name standing alone."""
+    for part in _PARTS.split(clean_line(date_line)):
+        initials = len(part.replace(".", "").replace(" ", "")) >= 2 and bool(
+            _INITIALS.match(part.replace(" ", ""))
+        )
+        name = labelled_author(part) or (
+            part.rstrip(".") if initials or _is_vietnamese_name(part) else None
+        )
+        if name:
+            return name
     return None
 
 
@@ -79,6 +117,21 @@ def is_set_apart(element: etree._Element) -> bool:
     ):
         return True
     return _all_text_emphasised(element)
+
+
+def _is_vietnamese_name(name: str) -> bool:
+    """A full Vietnamese name on a line of its own ("Văn Đức", "Trần Minh Đức").
+
+    Editors often end an article with the writer's bare name. Two to four
+    capitalised syllables, one of them marked as only Vietnamese spells them,
+    read as a name; a closing phrase has lower-case words or punctuation.
+    """
+    words = name.split()
+    return (
+        2 <= len(words) <= 4
+        and all(_CAPITALISED_SYLLABLE.match(word) for word in words)
+        and any(_VIETNAMESE_MARK.search(word) for word in words)
+    )
 
 
 def _is_name_like(name: str) -> bool:

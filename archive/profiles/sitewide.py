@@ -25,6 +25,8 @@ from urllib.parse import parse_qsl, urlsplit
 # A shape is an article's once this many pages of it read as articles, and at least as
 # many of its pages read as articles as did not.
 MIN_ARTICLES_PER_SHAPE = 2
+# The site's article shapes are known once one of them held this many articles.
+MIN_ARTICLES_TO_KNOW = 5
 # Links on this share of a site's pages are its template; judged after enough pages.
 TEMPLATE_SHARE = 0.3
 MIN_PAGES_FOR_TEMPLATE = 8
@@ -83,6 +85,10 @@ class SiteKnowledge:
         counts = self.verdicts.get(url_shape(url))
         return bool(counts) and counts[True] == 0
 
+    def knows_article_shapes(self) -> bool:
+        """Whether enough pages read as articles for their shapes to speak for the site."""
+        return any(counts[True] >= MIN_ARTICLES_TO_KNOW for counts in self.verdicts.values())
+
     def learn_links(self, urls: Iterable[str]) -> None:
         self.pages_seen += 1
         for url in set(urls):
@@ -97,13 +103,13 @@ class SiteKnowledge:
     def lists_new_items(self, page_url: str, urls: Iterable[str]) -> bool:
         """Whether a page links to anything beyond the site's template that may be an item.
 
-        A link of the page's own shape (the next page of a pager, the next month
-        of a calendar) or of a shape that never held an article is no item.
+        Once the site's article shapes are known, an item is a link of one of them.
+        Before, any link may be one, except a link of the page's own shape (the next
+        page of a pager, the next month of a calendar) or of a shape that never held
+        an article.
         """
+        fresh = [url for url in urls if not self.is_template_link(url)]
+        if self.knows_article_shapes():
+            return any(self.is_article_shape(url) for url in fresh)
         own = url_shape(page_url)
-        return any(
-            not self.is_template_link(url)
-            and url_shape(url) != own
-            and not self.is_known_other_shape(url)
-            for url in urls
-        )
+        return any(url_shape(url) != own and not self.is_known_other_shape(url) for url in fresh)

@@ -501,7 +501,9 @@ def test_source_line_is_not_the_author_and_stays_in_the_body() -> None:
         ("N.N.", False, "N.N"),
         ("KY", False, "KY"),
         ("Thu Hà", True, "Thu Hà"),
-        ("Thu Hà", False, None),
+        ("Thu Hà", False, "Thu Hà"),  # a full Vietnamese name on its own line
+        ("Read More", False, None),
+        ("Minh Anh", False, None),  # no mark says it is Vietnamese: needs styling
         ("Trần Minh Đức", True, "Trần Minh Đức"),
         ("Tác giả: Trần Minh Đức", False, "Trần Minh Đức"),
         ("Tin, ảnh: Đức Kiên", False, "Đức Kiên"),
