@@ -18,6 +18,7 @@ a box of chrome left in, never the article.
 from __future__ import annotations
 
 import copy
+import re
 from dataclasses import dataclass
 
 import lxml.html
@@ -78,6 +79,21 @@ MAIN_TEXT_SHARE = 0.3
 
 
 _CAPTIONED_FIGURES = etree.XPath("//figure[figcaption]")
+# The headings portals put over comment threads and lists of other stories, whatever the
+# markup is named; the words readers see, in Vietnamese and English.
+CHROME_HEADINGS = re.compile(
+    r"(?:ý\s+kiến(?:\s+bạn\s+đọc)?|bình\s+luận|gửi\s+(?:ý\s+kiến|bình\s+luận)"
+    r"|thêm\s+nhận\s+xét|tin\s+(?:liên\s+quan|khác|cùng\s+chuyên\s+mục|đọc\s+nhiều"
+    r"|xem\s+nhiều|mới\s+nhất)|bài\s+(?:liên\s+quan|viết\s+khác)|các\s+tin\s+khác"
+    r"|đọc\s+nhiều|xem\s+nhiều|comments?|related(?:\s+\w+)?|leave\s+a\s+(?:comment|reply))"
+    r"\W*$",
+    re.IGNORECASE,
+)
+_HEADED_BLOCKS = etree.XPath(
+    "//*[self::div or self::section or self::aside]"
+    "[*[1][self::h2 or self::h3 or self::h4 or self::h5 or self::p or self::div or self::span"
+    " or self::strong or self::b][string-length(normalize-space()) <= 40]]"
+)
 
 
 @dataclass(frozen=True)
@@ -132,7 +148,7 @@ def prune_chrome(tree: HtmlElement) -> None:
     """Drop the blocks named like chrome that do not hold the main text, and the lists of
     other stories however they are named."""
     main = main_block(tree)
-    for element in _CHROME(tree):
+    for element in [*_CHROME(tree), *_chrome_headed(tree)]:
         if element.getparent() is not None and not _holds_main_text(element, main):
             element.drop_tree()
     for element in story_lists(tree, main):
@@ -211,6 +227,16 @@ def _rebuild(container: HtmlElement, runs: list[list[object]]) -> None:
         container.append(paragraph)
 
 
+def _chrome_headed(tree: HtmlElement) -> list[HtmlElement]:
+    """Blocks that open with the heading portals give their chrome ("Ý kiến bạn đọc")."""
+    headed = []
+    for block in _HEADED_BLOCKS(tree):
+        first = next(child for child in block if isinstance(child.tag, str))
+        if CHROME_HEADINGS.match(clean_line(first.text_content())):
+            headed.append(block)
+    return headed
+
+
 def unwrap_layout_tables(tree: HtmlElement) -> None:
     """Turn tables that lay out the page into plain blocks.
 
@@ -242,6 +268,8 @@ def _caption_in_place_of_its_image(caption: HtmlElement) -> None:
     trafilatura drops a box that holds an image, and its caption with it.
     """
     caption.tag = "p"
+    # trafilatura drops what is named a caption, and the caption is article text here.
+    caption.attrib.pop("class", None)
     box = caption.getparent()
     if box is None or box.getparent() is None or not box.xpath(".//img"):
         return

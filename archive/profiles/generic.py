@@ -48,7 +48,12 @@ from archive.profiles.layout import (
     text_owner,
     titled_links,
 )
-from archive.profiles.signoff import author_from_signoff, byline_author, labelled_author
+from archive.profiles.signoff import (
+    author_from_signoff,
+    byline_author,
+    is_set_apart,
+    labelled_author,
+)
 from archive.profiles.sitewide import SiteKnowledge
 from archive.profiles.structured import Declared, declared
 from archive.profiles.xpath import class_or_id_contains, lowered
@@ -114,6 +119,11 @@ _TEXT_NODES = etree.XPath(
 # A quick look for the labels of author lines, before reading the line they are on.
 _AUTHOR_LABEL = re.compile(r"(?:tác\s*giả|bài|tin|ảnh|phóng\s*viên|pv|ctv|btv)\s*:", re.IGNORECASE)
 _IN_CHROME = etree.XPath(f"boolean(ancestor-or-self::{CHROME_BLOCK})")
+_LEAD_CANDIDATES = etree.XPath(
+    ".//*[self::p or self::div or self::h2 or self::h3 or self::h4]"
+    "[not(.//a or .//p or .//div or .//img)][normalize-space()]"
+)
+_ENDS_SENTENCE = re.compile(r"[.!?…]\W*$")
 _AUTHOR_MARKED = etree.XPath(
     ".//*[@rel='author' or @itemprop='author'"
     f" or {class_or_id_contains('author', 'byline', 'tacgia', 'tac-gia', 'tac_gia')}]"
@@ -300,7 +310,11 @@ class GenericProfile(Profile):
         lines = set(body_lines)
         repeated = next((text for text in marked + described if text and text in lines), None)
         # A sapo in an element of its own that the main text left out is still the sapo.
-        return repeated or next((text for text in marked if len(text) >= MIN_SAPO_CHARS), None)
+        return (
+            repeated
+            or next((text for text in marked if len(text) >= MIN_SAPO_CHARS), None)
+            or _lead_between_headline_and_text(self.reading(tree))
+        )
 
     def listing_entries(self, tree: HtmlElement, page_url: str) -> Iterator[tuple[str, str]]:
         """Article links with a date stamp in the block that holds them and no other article."""
@@ -314,6 +328,27 @@ class GenericProfile(Profile):
             stamp = _item_stamp(link, url, articles)
             if stamp:
                 yield url, stamp
+
+
+def _lead_between_headline_and_text(reading: PageReading) -> str | None:
+    """A paragraph set apart between the headline and the main block: the sapo, however
+    its markup is named (a bold ``p``, an ``h2``)."""
+    if reading.headline is None or reading.main is None or reading.scope is None:
+        return None
+    order = {element: index for index, element in enumerate(reading.scope.iter())}
+    start, end = order.get(reading.headline), order.get(reading.main.element)
+    if start is None or end is None:
+        return None
+    for element in _LEAD_CANDIDATES(reading.scope):
+        if not start < order.get(element, -1) < end or holds(element, reading.headline):
+            continue
+        # Set apart as a lead is: a heading of its own, or all of it in bold or italics.
+        if element.tag not in ("h2", "h3", "h4") and not is_set_apart(element):
+            continue
+        text = inline_text(element)
+        if MIN_SAPO_CHARS <= len(text) <= MAX_SAPO_CHARS and _ENDS_SENTENCE.search(text):
+            return text if text not in reading.printed.line else None
+    return None
 
 
 def _labelled_author_near(scope: HtmlElement | None) -> str | None:
