@@ -62,7 +62,9 @@ from archive.urls import canonical_url
 # the citizen-reception calendar (an endless date space).
 COMMON_SKIPS = re.compile(
     r"\b(?:login|logout|dang-nhap|dangnhap|signin|search|tim-kiem|timkiem|print|savefile)\b"
-    r"|lich-tiep-cong-dan",
+    r"|lich-tiep-cong-dan"
+    # Print views as Vietnamese CMSs name them ("in bài viết", "bản in"), as a whole segment.
+    r"|(?:^|/)(?:in-?bai(?:-?viet)?|ban-?in)(?:[/.?]|$)",
     re.IGNORECASE,
 )
 DOCUMENT_EXTENSION = r"\.(?:pdf|docx?|xlsx?|pptx?|odt|ods|rtf|zip|rar|7z)"

@@ -100,6 +100,18 @@ class SiteKnowledge:
             return False
         return self.link_pages[url] >= TEMPLATE_SHARE * self.pages_seen
 
+    def is_bare_view(self, urls: Iterable[str]) -> bool:
+        """Whether a page carries none of the site's template links (a print or popup view).
+
+        Only said once the template is known and has links to carry.
+        """
+        if self.pages_seen < MIN_PAGES_FOR_TEMPLATE:
+            return False
+        threshold = TEMPLATE_SHARE * self.pages_seen
+        if not any(count >= threshold for count in self.link_pages.values()):
+            return False
+        return not any(self.is_template_link(url) for url in urls)
+
     def lists_new_items(self, page_url: str, urls: Iterable[str]) -> bool:
         """Whether a page links to anything beyond the site's template that may be an item.
 

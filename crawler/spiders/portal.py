@@ -94,21 +94,19 @@ class PortalSpider(scrapy.Spider):
         if tree is None:
             return
         rules = self.context.url_rules
+        links = [link.url for link in self.link_extractor.extract_links(response)]
         if rules.is_article_url(response.url) or (
             rules.judges_pages and response.url not in self.context.site.start_urls
         ):
-            yield from self._article(response, tree)
+            yield from self._article(response, tree, links)
         yield from self._follow_all(discovery.feed_links_in_page(tree, response.url))
         next_page = rules.next_page_url(tree, response.url)
         if next_page:
             yield from self._follow_all([next_page], meta={NEXT_PAGE: True})
-        yield from self._follow_all(
-            (link.url for link in self.link_extractor.extract_links(response)),
-            listed=rules.listed_dates(tree, response.url),
-        )
+        yield from self._follow_all(links, listed=rules.listed_dates(tree, response.url))
 
     def _article(
-        self, response: TextResponse, tree: HtmlElement
+        self, response: TextResponse, tree: HtmlElement, links: list[str]
     ) -> Iterator[ArticlePage | scrapy.Request]:
         canonical = _canonical_link(tree, response.url)
         if canonical and canonical_url(canonical) != canonical_url(response.url):
@@ -116,6 +114,10 @@ class PortalSpider(scrapy.Spider):
             yield from self._follow_all([canonical])
             return
         profile = self.context.page_profile(tree)
+        if profile.judges_pages and self.context.knowledge.is_bare_view(links):
+            # Without the site's template around it, a page is a print or popup view of an
+            # article that has a page of its own.
+            return
         is_article = profile.is_article_page(tree, response.url)
         if profile.judges_pages:
             self.context.knowledge.learn_verdict(response.url, is_article)
