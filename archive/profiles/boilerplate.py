@@ -74,6 +74,7 @@ _LAYOUT_TABLES = etree.XPath(
 )
 _TABLE_PARTS = etree.XPath("./tbody | ./thead | ./tfoot | ./*/tr | ./tr | (./tr | ./*/tr)/*")
 CLOSING_LINES = 6
+_ONE_CELL_ROW = re.compile(r"^\|\s*([^|]+?)\s*\|?$")
 # A chrome-named block inside the main block with this share of its prose is article.
 MAIN_TEXT_SHARE = 0.3
 
@@ -135,7 +136,14 @@ def main_text(tree: HtmlElement, url: str, region: HtmlElement | None = None) ->
         with_metadata=False,
         output_format="txt",
     )
-    return MainText(normalize_text(text or "").splitlines(), block_lines(pruned)[-CLOSING_LINES:])
+    lines = [_single_cell(line) for line in normalize_text(text or "").splitlines()]
+    return MainText(lines, block_lines(pruned)[-CLOSING_LINES:])
+
+
+def _single_cell(line: str) -> str:
+    """A table row of one cell (a caption under its photo) as the text it holds."""
+    cell = _ONE_CELL_ROW.match(line)
+    return cell.group(1) if cell else line
 
 
 def _document_of(region: HtmlElement) -> HtmlElement:

@@ -123,6 +123,10 @@ _LEAD_CANDIDATES = etree.XPath(
     ".//*[self::p or self::div or self::h2 or self::h3 or self::h4]"
     "[not(.//a or .//p or .//div or .//img)][normalize-space()]"
 )
+_META_LINES = etree.XPath(
+    ".//*[self::p or self::div or self::span or self::small or self::li]"
+    "[not(.//p or .//div)][normalize-space()]"
+)
 _ENDS_SENTENCE = re.compile(r"[.!?…]\W*$")
 _AUTHOR_MARKED = etree.XPath(
     ".//*[@rel='author' or @itemprop='author'"
@@ -276,6 +280,7 @@ class GenericProfile(Profile):
         return (
             _labelled_author_near(reading.scope)
             or byline_author(reading.printed.line)
+            or _byline_before_text(reading)
             or _marked_author_near(reading.scope)
             or next(iter(declared_people), None)
         )
@@ -333,21 +338,42 @@ class GenericProfile(Profile):
 def _lead_between_headline_and_text(reading: PageReading) -> str | None:
     """A paragraph set apart between the headline and the main block: the sapo, however
     its markup is named (a bold ``p``, an ``h2``)."""
-    if reading.headline is None or reading.main is None or reading.scope is None:
-        return None
-    order = {element: index for index, element in enumerate(reading.scope.iter())}
-    start, end = order.get(reading.headline), order.get(reading.main.element)
-    if start is None or end is None:
-        return None
-    for element in _LEAD_CANDIDATES(reading.scope):
-        if not start < order.get(element, -1) < end or holds(element, reading.headline):
-            continue
+    for element in _between_headline_and_text(reading, _LEAD_CANDIDATES):
         # Set apart as a lead is: a heading of its own, or all of it in bold or italics.
         if element.tag not in ("h2", "h3", "h4") and not is_set_apart(element):
             continue
         text = inline_text(element)
         if MIN_SAPO_CHARS <= len(text) <= MAX_SAPO_CHARS and _ENDS_SENTENCE.search(text):
             return text if text not in reading.printed.line else None
+    return None
+
+
+def _between_headline_and_text(
+    reading: PageReading, candidates: etree.XPath
+) -> Iterator[HtmlElement]:
+    """The ``candidates`` of the article's block that stand after its headline and before
+    its main text, in page order: where a sapo and the meta lines are."""
+    if reading.headline is None or reading.main is None or reading.scope is None:
+        return
+    order = {element: index for index, element in enumerate(reading.scope.iter())}
+    start, end = order.get(reading.headline), order.get(reading.main.element)
+    if start is None or end is None:
+        return
+    for element in candidates(reading.scope):
+        if start < order.get(element, -1) < end and not holds(element, reading.headline):
+            yield element
+
+
+def _byline_before_text(reading: PageReading) -> str | None:
+    """A writer named in a meta line between the headline and the text ("Minh Châu |
+    Người đăng: admin"): a part of a line of parts, or a labelled line."""
+    for element in _between_headline_and_text(reading, _META_LINES):
+        line = inline_text(element)
+        if len(line) > MAX_DATE_LINE:
+            continue
+        name = byline_author(line) if " | " in line else labelled_author(line)
+        if name:
+            return name
     return None
 
 

@@ -13,6 +13,7 @@ main block. Its headline is the heading that names the page, nearest above it.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -40,8 +41,8 @@ PROSE_BLOCKS = frozenset({"p", "blockquote", "pre", "dd"})
 # A heading names the page when it is this share of its title (the rest a site name).
 HEADING_SHARE = 0.5
 MIN_HEADLINE_CHARS = 15
-# A headline printed without a heading tag is most of the page title, at its start or end.
-HEADLINE_SHARE = 0.6
+_SEPARATOR_AHEAD = re.compile(r"\s*[-|–—:·»]")
+_SEPARATOR_BEHIND = re.compile(r"[-|–—:·»]\s*$")
 _INVISIBLE = frozenset({"script", "style", "noscript", "template"})
 
 
@@ -186,15 +187,24 @@ def _elements_reading(tree: HtmlElement, title: str | None) -> list[HtmlElement]
     found = []
     for text in _BODY_TEXT(tree):
         line = clean_line(text).casefold()
-        if len(line) < max(8, HEADLINE_SHARE * len(wanted)):
-            continue
-        # Titles put the site's name after the headline or, as often, before it.
-        if not (wanted.startswith(line) or wanted.endswith(line)):
+        if len(line) < MIN_HEADLINE_CHARS or not _is_title_part(line, wanted):
             continue
         owner = text_owner(text)
         if owner is not None and not any(a.tag == "a" for a in (owner, *owner.iterancestors())):
             found.append(owner)
     return found
+
+
+def _is_title_part(line: str, title: str) -> bool:
+    """The whole title, or the part of it before or after a separator: titles put the
+    site's name after the headline or, as often, before it."""
+    if line == title:
+        return True
+    if title.startswith(line):
+        return bool(_SEPARATOR_AHEAD.match(title, len(line)))
+    if title.endswith(line):
+        return bool(_SEPARATOR_BEHIND.search(title, 0, len(title) - len(line)))
+    return False
 
 
 def text_owner(text: etree._ElementUnicodeResult) -> HtmlElement | None:
