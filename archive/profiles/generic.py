@@ -51,6 +51,7 @@ from archive.profiles.layout import (
 from archive.profiles.signoff import (
     author_from_signoff,
     byline_author,
+    is_cms_account,
     is_set_apart,
     labelled_author,
 )
@@ -139,11 +140,6 @@ _DATE_LINE_LIMIT = 2 * MAX_DATE_LINE
 # A list item holding a story's stamp is a title and a line or two, a few levels deep.
 MAX_STAMP_ITEM_DEPTH = 3
 MAX_STAMP_ITEM_CHARS = 400
-# Names a CMS prints for the account that posted, not for a person who wrote.
-_CMS_USERS = re.compile(
-    r"^(?:admin(?:istrator)?|super\s*user|quản\s*trị(?:\s*viên)?|webmaster|biên\s*tập\s*viên)$",
-    re.IGNORECASE,
-)
 
 
 @dataclass(frozen=True)
@@ -275,7 +271,7 @@ class GenericProfile(Profile):
         declared_people = [
             name
             for name in reading.declared.authors
-            if not _CMS_USERS.match(name) and name.casefold() != site
+            if not is_cms_account(name) and name.casefold() != site
         ]
         return (
             _labelled_author_near(reading.scope)
@@ -408,7 +404,7 @@ def _marked_author_near(scope: HtmlElement | None) -> str | None:
     for region in (scope, scope.getparent()):
         for element in _AUTHOR_MARKED(region) if region is not None else ():
             name = author_from_signoff(inline_text(element), styled=True)
-            if name and not _CMS_USERS.match(name):
+            if name and not is_cms_account(name):
                 return name
     return None
 

@@ -36,7 +36,8 @@ _VIETNAMESE_MARK = re.compile("[àáâãèéêìíòóôõùúýăđơư\u1ea0-\
 _PARTS = re.compile(r"\s+[|·•–—-]\s+")
 # Accounts a CMS names as the poster of a page, never a person who wrote it.
 _CMS_USER = re.compile(
-    r"^(?:admin(?:istrator)?|super\s*user|quản\s*trị(?:\s*viên)?|webmaster)$", re.IGNORECASE
+    r"^(?:admin(?:istrator)?|super\s*user|quản\s*trị(?:\s*viên)?|webmaster|biên\s*tập\s*viên)$",
+    re.IGNORECASE,
 )
 # "H.A", "N.N", "KY", "T.M.Đ": initials, optionally dotted.
 _INITIALS = re.compile(r"^(?:[A-ZĐ]\.?){1,4}$")
@@ -74,7 +75,7 @@ def labelled_author(line: str) -> str | None:
     for part in _PARTS.split(clean_line(line)):
         label = _SIGNOFF_LABEL.match(part)
         name = part[label.end() :].strip() if label else ""
-        if label and _is_name_like(name) and not _CMS_USER.match(name):
+        if label and _is_name_like(name) and not is_cms_account(name):
             return name
     return None
 
@@ -92,6 +93,11 @@ def byline_author(date_line: str) -> str | None:
         if name:
             return name
     return None
+
+
+def is_cms_account(name: str) -> bool:
+    """Whether ``name`` is an account a CMS shows as a page's poster, not a person."""
+    return bool(_CMS_USER.match(name.strip()))
 
 
 def is_source_line(line: str) -> bool:
