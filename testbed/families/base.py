@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 Query = dict[str, list[str]]
 
 PER_PAGE = 10
+RSS_ITEMS = 20
 HTML = "text/html; charset=utf-8"
 # A 1x1 GIF: pages embed photos, and a crawler that fetches page requisites should get one.
 PLACEHOLDER_IMAGE = (
@@ -95,6 +96,29 @@ class Family:
         self.portal = portal
         self.site = site
         self._categories = {category.slug: category for category in site.categories}
+
+    def category_path(self, slug: str, page: int = 1) -> str:
+        raise NotImplementedError
+
+    def feed(self, category: Category | None, home_path: str) -> Response:
+        """The RSS feed of a category's newest articles, or of the whole site's."""
+        if category is None:
+            articles = self.portal.site_articles[self.site.key][:RSS_ITEMS]
+            title, link = self.site.name, self.portal.url(self.site.key, home_path)
+        else:
+            articles = self.portal.category_articles[(self.site.key, category.slug)][:RSS_ITEMS]
+            title = category.name
+            link = self.portal.url(self.site.key, self.category_path(category.slug))
+        items = [
+            (
+                a.title,
+                self.portal.article_url(a),
+                format_datetime(a.published),
+                self.portal.body(a.id).summary,
+            )
+            for a in articles
+        ]
+        return rss_feed(title, link, items)
 
     def newest_by_category(self, count: int = 5) -> Iterator[tuple[Category, list[Article]]]:
         """Each category with its ``count`` latest modified articles, for home-page boxes."""

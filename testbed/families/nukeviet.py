@@ -6,7 +6,6 @@ import math
 import random
 import re
 from datetime import datetime
-from email.utils import format_datetime
 from html import escape
 from typing import TYPE_CHECKING
 
@@ -21,7 +20,6 @@ from .base import (
     dmy,
     html_response,
     pager_pages,
-    rss_feed,
     share_links,
     sitemap,
     thousands,
@@ -40,7 +38,6 @@ _ROBOTS_DISALLOWED = (
 _IMAGE = re.compile(r"/uploads/news/\d{4}_\d{2}/anh-[0-9a-f]{10}\.jpg")
 _LISTING = re.compile(r"/([A-Za-z0-9-]+)/(?:page-(\d+))?")
 _FEED = re.compile(r"/rss/(?:([A-Za-z0-9-]+)/)?")
-_RSS_ITEMS = 20
 
 
 class NukeViet(Family):
@@ -153,23 +150,7 @@ class NukeViet(Family):
         return html_response(self._page(category.name, main, f"{slug}/{page}", category))
 
     def _feed(self, category: Category | None) -> Response:
-        if category is None:
-            articles = self.portal.site_articles[self.site.key][:_RSS_ITEMS]
-            title, link = self.site.name, self.portal.url(self.site.key, "/")
-        else:
-            articles = self.portal.category_articles[(self.site.key, category.slug)][:_RSS_ITEMS]
-            title = category.name
-            link = self.portal.url(self.site.key, self.category_path(category.slug))
-        items = [
-            (
-                a.title,
-                self.portal.article_url(a),
-                format_datetime(a.published),
-                self.portal.body(a.id).summary,
-            )
-            for a in articles
-        ]
-        return rss_feed(title, link, items)
+        return self.feed(category, "/")
 
     def _article(self, article: Article) -> str:
         body = self.portal.body(article.id)

@@ -9,7 +9,6 @@ import threading
 import zlib
 from collections.abc import Callable
 from datetime import timedelta
-from email.utils import format_datetime
 from html import escape
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, quote, unquote, urlsplit
@@ -22,7 +21,6 @@ from ..base import (
     Response,
     html_response,
     pager_pages,
-    rss_feed,
     share_links,
     sitemap,
     thousands,
@@ -36,7 +34,6 @@ if TYPE_CHECKING:
 RouteKey = tuple[str, tuple[tuple[str, str], ...]]
 _TICKER_SIZE = 5
 _HOME_ITEMS = 5
-_RSS_ITEMS = 20
 
 
 def route_key(url_path: str) -> RouteKey:
@@ -452,23 +449,7 @@ class RandomCms(Family):
         )
 
     def _feed(self, category: Category | None) -> Response:
-        if category is None:
-            chosen = self.portal.site_articles[self.site.key][:_RSS_ITEMS]
-            title, link = self.site.name, self.portal.url(self.site.key, self.start_path)
-        else:
-            chosen = self.portal.category_articles[(self.site.key, category.slug)][:_RSS_ITEMS]
-            title = category.name
-            link = self.portal.url(self.site.key, self.category_path(category.slug))
-        items = [
-            (
-                a.title,
-                self.portal.article_url(a),
-                format_datetime(a.published),
-                self.portal.body(a.id).summary,
-            )
-            for a in chosen
-        ]
-        return rss_feed(title, link, items)
+        return self.feed(category, self.start_path)
 
     def _sitemap(self) -> Response:
         own = self.portal.site_articles[self.site.key]
