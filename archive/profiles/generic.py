@@ -360,10 +360,21 @@ def _between_headline_and_text(
             yield element
 
 
+def _before_text(reading: PageReading, candidates: etree.XPath) -> Iterator[HtmlElement]:
+    """The ``candidates`` of the article's block that stand before its main text: its
+    headline and the lines around it."""
+    if reading.main is None or reading.scope is None:
+        return
+    for element in candidates(reading.scope):
+        if element is reading.main.element or holds(reading.main.element, element):
+            return
+        yield element
+
+
 def _byline_before_text(reading: PageReading) -> str | None:
-    """A writer named in a meta line between the headline and the text ("Minh Châu |
+    """A writer named in a meta line by the headline, above or below it ("Minh Châu |
     Người đăng: admin"): a part of a line of parts, or a labelled line."""
-    for element in _between_headline_and_text(reading, _META_LINES):
+    for element in _before_text(reading, _META_LINES):
         line = inline_text(element)
         if len(line) > MAX_DATE_LINE:
             continue

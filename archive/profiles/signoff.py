@@ -33,6 +33,7 @@ _CAPITALISED_SYLLABLE = re.compile(
     r"^[A-ZĐ\u00c0-\u00dd\u0102\u01a0\u01af\u1ea0-\u1ef8][^\W\d_A-Z]{0,6}$"
 )
 _VIETNAMESE_MARK = re.compile("[àáâãèéêìíòóôõùúýăđơư\u1ea0-\u1ef9ĐĂƠƯÂÊÔ]")
+_SEPARATOR_CHARS = " |·•–—-"
 _PARTS = re.compile(r"\s+[|·•–—-]\s+")
 # Accounts a CMS names as the poster of a page, never a person who wrote it.
 _CMS_USER = re.compile(
@@ -84,6 +85,7 @@ def byline_author(date_line: str) -> str | None:
     """The writer a date line names among its parts ("08:05 15/10/2022 | Trần Minh Đức |
     Lượt xem: 12"): labelled, or initials or a full Vietnamese name standing alone."""
     for part in _PARTS.split(clean_line(date_line)):
+        part = part.strip(_SEPARATOR_CHARS)
         initials = len(part.replace(".", "").replace(" ", "")) >= 2 and bool(
             _INITIALS.match(part.replace(" ", ""))
         )
