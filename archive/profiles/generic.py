@@ -176,8 +176,11 @@ def read_page(tree: HtmlElement) -> PageReading:
     found = declared(tree)
     main = main_block(tree)
     page_title = document_title(tree)
-    top = headline(tree, main.element if main else None, page_title or found.headline)
-    title = _title(top, page_title, found.headline)
+    # The title as the page writes it, site name and all: which end the name takes is
+    # what the headline shows.
+    written_title = clean_line(tree.xpath("string(//title)")) or page_title
+    top = headline(tree, main.element if main else None, written_title or found.headline)
+    title = _title(top, (written_title, page_title, found.headline), page_title)
     scope = _article_scope(top, main)
     return PageReading(found, main, top, title, scope, _printed_dates(top, main, scope))
 
@@ -298,13 +301,17 @@ class GenericProfile(Profile):
         """The sapo: a short lead set apart by its name or repeated in the description.
 
         A block named "summary" that holds the main text is the body (Drupal's
-        ``field--type-text-with-summary``), not its lead.
+        ``field--type-text-with-summary``), not its lead; one outside the article's
+        block, or in its chrome, is some other box's.
         """
-        main = self.reading(tree).main
+        reading = self.reading(tree)
+        main, scope = reading.main, reading.scope
         marked = [
             inline_text(element)
             for element in tree.xpath(SUMMARY_ELEMENTS)
-            if main is None or not holds(element, main.element)
+            if (main is None or not holds(element, main.element))
+            and (scope is None or holds(scope, element))
+            and not _IN_CHROME(element)
         ]
         marked = [text for text in marked if len(text) <= MAX_SAPO_CHARS]
         described = [clean_line(value) for value in tree.xpath(SUMMARY_META)]
@@ -450,14 +457,15 @@ def _story_item(
 
 
 def _title(
-    top: HtmlElement | None, page_title: str | None, headline_declared: str | None
+    top: HtmlElement | None, titles: tuple[str | None, ...], page_title: str | None
 ) -> str | None:
-    """The headline when the page's title names it, else the declared or document title."""
+    """The headline when one of the page's titles names it, else the declared or
+    document title (``titles`` ends with the declared headline)."""
     text = inline_text(top) if top is not None else None
-    for named in (page_title, headline_declared):
+    for named in titles:
         if text and named and text.casefold() in named.casefold():
             return text
-    return headline_declared or page_title or text
+    return titles[-1] or page_title or text
 
 
 def _day_found_by_htmldate(tree: HtmlElement) -> datetime | None:
@@ -530,6 +538,10 @@ def _printed_dates(
                 published = published or found.value
         if published:
             return Printed(published, updated, line)
+        if updated:
+            # Some portals print only "Ngày cập nhật …" by the headline: that is the day
+            # they stand by, and the only publication time the page gives.
+            return Printed(updated, None, line)
     return Printed()
 
 
