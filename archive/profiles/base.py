@@ -452,12 +452,16 @@ def document_title(tree: HtmlElement) -> str | None:
 
 
 def strip_site_name(title: str) -> str:
-    """Drop trailing " - CỔNG THÔNG TIN …"-style site names, keep dashes inside the title."""
+    """Drop " - CỔNG THÔNG TIN …"-style site names after the title or before it, and keep
+    dashes inside the title."""
     while separators := list(_TITLE_SEPARATORS.finditer(title)):
         last = separators[-1]
         if not SITE_NAME.match(title[last.end() :]):
             break
         title = title[: last.start()]
+    first = _TITLE_SEPARATORS.search(title)
+    if first and SITE_NAME.match(title) and not SITE_NAME.match(title[first.end() :]):
+        title = title[first.end() :]
     return title
 
 

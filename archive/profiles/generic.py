@@ -35,6 +35,7 @@ from archive.profiles.base import (
     Content,
     Profile,
     document_title,
+    strip_site_name,
 )
 from archive.profiles.boilerplate import CHROME_BLOCK
 from archive.profiles.layout import (
@@ -128,6 +129,7 @@ _META_LINES = etree.XPath(
     ".//*[self::p or self::div or self::span or self::small or self::li]"
     "[not(.//p or .//div)][normalize-space()]"
 )
+_TITLE_PARTS = re.compile(r"\s+[-|–—·»:]\s+|\s*[|·»]\s*")
 _ENDS_SENTENCE = re.compile(r"[.!?…]\W*$")
 _AUTHOR_MARKED = etree.XPath(
     ".//*[@rel='author' or @itemprop='author'"
@@ -180,7 +182,12 @@ def read_page(tree: HtmlElement) -> PageReading:
     # what the headline shows.
     written_title = clean_line(tree.xpath("string(//title)")) or page_title
     top = headline(tree, main.element if main else None, written_title or found.headline)
-    title = _title(top, (written_title, page_title, found.headline), page_title)
+    shared = strip_site_name(
+        clean_line(tree.xpath("string(//meta[@property='og:title']/@content)"))
+    )
+    title = _fuller_title(
+        _title(top, (written_title, page_title, found.headline), page_title), shared
+    )
     scope = _article_scope(top, main)
     return PageReading(found, main, top, title, scope, _printed_dates(top, main, scope))
 
@@ -462,10 +469,27 @@ def _title(
     """The headline when one of the page's titles names it, else the declared or
     document title (``titles`` ends with the declared headline)."""
     text = inline_text(top) if top is not None else None
+    written = titles[0]
+    if text and written and page_title and _is_lesser_part(text, written):
+        # A heading that is the shorter side of "Headline - Site" is the site's name.
+        return page_title if page_title != text else titles[-1] or text
     for named in titles:
         if text and named and text.casefold() in named.casefold():
             return text
     return titles[-1] or page_title or text
+
+
+def _is_lesser_part(text: str, title: str) -> bool:
+    parts = [part.strip() for part in _TITLE_PARTS.split(title) if part.strip()]
+    return len(parts) > 1 and text in parts and len(text) < max(map(len, parts))
+
+
+def _fuller_title(text: str | None, shared: str | None) -> str | None:
+    """The title a page shares (og:title) when the headline is a part of it: headlines
+    are sometimes printed without their kicker ("Nach Gaetz-Rückzug: …")."""
+    if text and shared and text.casefold() in shared.casefold() and len(shared) <= 2 * len(text):
+        return shared
+    return text
 
 
 def _day_found_by_htmldate(tree: HtmlElement) -> datetime | None:

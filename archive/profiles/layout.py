@@ -161,17 +161,21 @@ def holds(container: HtmlElement, element: HtmlElement) -> bool:
 
 
 def headline(tree: HtmlElement, main: HtmlElement | None, title: str | None) -> HtmlElement | None:
-    """The heading that names the page: one the page title repeats, nearest above the text.
+    """The heading that names the page: the one that says most of the page title.
 
     Pages also carry headings of other things (the site's name in an ``h1``, box
-    titles, related stories), so a heading the page's own title names wins, and
-    among those, and failing that among all ``h1``, the last one before the main
-    text (or the first inside it).
+    titles, related stories), so a heading the page's own title names wins, the
+    longest of them, and among equals, and failing any among all ``h1``, the last
+    one before the main text (or the first inside it).
     """
     headings = _HEADINGS(tree)
     named = [h for h in headings if _names_page(clean_line(h.text_content()), title)]
     if not named:
         named = _elements_reading(tree, title)
+    # The site's name is in the title too, and often in a heading (its logo): of the
+    # headings the title names, the headline says most of it.
+    longest = max((len(clean_line(h.text_content())) for h in named), default=0)
+    named = [h for h in named if len(clean_line(h.text_content())) == longest]
     for candidates in (named, [h for h in headings if h.tag == "h1"]):
         chosen = _nearest_before(candidates, main)
         if chosen is not None:
