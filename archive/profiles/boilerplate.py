@@ -91,7 +91,7 @@ CHROME_HEADINGS = re.compile(
     re.IGNORECASE,
 )
 _HEADED_BLOCKS = etree.XPath(
-    "//*[self::div or self::section or self::aside]"
+    "//*[self::div or self::section or self::aside or self::ul or self::ol]"
     "[*[1][self::h2 or self::h3 or self::h4 or self::h5 or self::p or self::div or self::span"
     " or self::strong or self::b][string-length(normalize-space()) <= 40]]"
 )

@@ -75,6 +75,7 @@ BREADCRUMB_LINKS = f"//*[{class_or_id_contains('breadcrumb')}]//a"
 # A date line near the headline is short ("Đăng ngày 25/12/2020 09:04 | Lượt xem: 12");
 # a long one is a sentence that happens to mention a date.
 MAX_DATE_LINE = 80
+MAX_META_LINE = 2 * MAX_DATE_LINE
 # A piece of the date line that trafilatura kept apart ("| Lượt xem: 12") is still it.
 MIN_DATE_LINE_PART = 10
 
@@ -302,6 +303,9 @@ class GenericProfile(Profile):
                 for line in content.lines
                 if not (len(line) >= MIN_DATE_LINE_PART and line in reading.printed.line)
             ]
+        # What trafilatura leaves of a meta line ("| Người đăng: … | Lượt xem: 12") starts
+        # with its separator; prose never does.
+        content.lines = [line for line in content.lines if not line.startswith("|")]
         return content
 
     def summary(self, tree: HtmlElement, body_lines: list[str]) -> str | None:
@@ -390,7 +394,8 @@ def _byline_before_text(reading: PageReading) -> str | None:
     Người đăng: admin"): a part of a line of parts, or a labelled line."""
     for element in _before_text(reading, _META_LINES):
         line = inline_text(element)
-        if len(line) > MAX_DATE_LINE:
+        # A meta line is a date line with a few more parts: the writer, the poster, views.
+        if len(line) > MAX_META_LINE:
             continue
         name = byline_author(line) if " | " in line else labelled_author(line)
         if name:
