@@ -12,7 +12,10 @@ worth a request when it can hold something new, so:
   links it carries (the next page of a pager that never ends, the month after
   in a calendar) are not followed. Once the site's listings have shown dated
   items, a page without any is empty even if side boxes link to articles;
-  until then, a page without any article link is;
+  until then, a page without any article link is. With the generic profile,
+  which knows no URL rules, a page is empty when its links add nothing to the
+  site's template but links of its own shape (the next page, the next month)
+  or, once the site's article shapes are known, no link of one of them;
 * a redirect back to a URL already on the request's redirect chain fails at
   once as a ``redirect loop`` instead of going round until the redirect limit.
 
