@@ -40,7 +40,6 @@ from archive.profiles.base import (
 from archive.profiles.boilerplate import CHROME_BLOCK
 from archive.profiles.layout import (
     MIN_LISTED_TITLES,
-    MIN_TITLE_WORDS,
     MainBlock,
     headline,
     holds,
@@ -611,7 +610,7 @@ def _is_story_stamp(element: HtmlElement, scope: HtmlElement) -> bool:
     """Whether the date sits in an item with another story's title: a link of a sentence."""
     block = element
     for _ in range(MAX_STAMP_ITEM_DEPTH):
-        if any(len(inline_text(link).split()) >= MIN_TITLE_WORDS for link in block.iter("a")):
+        if titled_links(block):
             return True
         parent = block.getparent()
         if block is scope or parent is None or len(parent.text_content()) > MAX_STAMP_ITEM_CHARS:

@@ -43,7 +43,6 @@ HEADING_SHARE = 0.5
 MIN_HEADLINE_CHARS = 15
 _SEPARATOR_AHEAD = re.compile(r"\s*[-|–—:·»]")
 _SEPARATOR_BEHIND = re.compile(r"[-|–—:·»]\s*$")
-_INVISIBLE = frozenset({"script", "style", "noscript", "template"})
 
 
 @dataclass(frozen=True)
@@ -261,9 +260,3 @@ def _link_chars(element: HtmlElement) -> int:
 def _visible_chars(text: str) -> int:
     """Characters a reader sees, spaces aside: the measure of prose and link text."""
     return len("".join(text.split()))
-
-
-def _is_hidden(element: HtmlElement) -> bool:
-    return any(
-        isinstance(a.tag, str) and a.tag.lower() in _INVISIBLE for a in element.iterancestors()
-    )
