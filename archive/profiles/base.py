@@ -238,10 +238,11 @@ class Profile:
         lines = (inline_text(element) for element in tree.xpath(self.source_xpath or "/.."))
         return next(filter(None, map(source_from_line, lines)), None)
 
+    def breadcrumb_links(self, tree: HtmlElement) -> list[HtmlElement]:
+        return tree.xpath(self.breadcrumb_links_xpath) if self.breadcrumb_links_xpath else []
+
     def category(self, tree: HtmlElement) -> str | None:
-        if self.breadcrumb_links_xpath is None:
-            return None
-        labels = [inline_text(link) for link in tree.xpath(self.breadcrumb_links_xpath)]
+        labels = [inline_text(link) for link in self.breadcrumb_links(tree)]
         sections = [label for label in labels if label and label.lower() not in HOME_LABELS]
         return sections[-1] if sections else None
 

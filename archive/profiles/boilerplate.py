@@ -27,7 +27,7 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 from archive.profiles.layout import MainBlock, holds, main_block, prose_chars, story_lists
-from archive.profiles.xpath import class_or_id_contains
+from archive.profiles.xpath import ClassMark
 from archive.text import BLOCK_TAGS, block_lines, clean_line, normalize_text
 
 # Class or id fragments of blocks that are never article text on a portal.
@@ -49,12 +49,8 @@ CHROME_MARKERS = (
     "menu",
     "sidebar",
 )
-# A block whose class or id names it as chrome (an XPath step without its axis).
-CHROME_BLOCK = (
-    "*[self::div or self::ul or self::section or self::aside or self::nav or self::form]"
-    f"[{class_or_id_contains(*CHROME_MARKERS)}]"
-)
-_CHROME = etree.XPath(f"//{CHROME_BLOCK}")
+# A block whose class or id names it as chrome.
+CHROME = ClassMark(*CHROME_MARKERS, tags=("div", "ul", "section", "aside", "nav", "form"))
 # Blocks that hold both blocks and text of their own between them.
 _MIXED_CONTAINERS = etree.XPath(
     "//body//*[self::div or self::section or self::article or self::main or self::td]"
@@ -63,11 +59,7 @@ _MIXED_CONTAINERS = etree.XPath(
     "[text()[normalize-space()]]"
 )
 # Captions as HTML names them, or as editors name them (chú thích: caption).
-_CAPTIONS = etree.XPath(
-    "//*[self::div or self::span][not(.//p or .//div)]["
-    + class_or_id_contains("caption", "chuthich", "chu-thich", "chu_thich")
-    + "]"
-)
+_CAPTION = ClassMark("caption", "chuthich", "chu-thich", "chu_thich", tags=("div", "span"))
 _CELLS = "(./tr | ./*/tr)/*[self::td or self::th]"
 _LAYOUT_TABLES = etree.XPath(
     f"//table[{_CELLS}[p or div or table or ul or ol or h1 or h2 or h3 or h4 or section]]"
@@ -121,7 +113,7 @@ def main_text(tree: HtmlElement, url: str, region: HtmlElement | None = None) ->
     unwrap_layout_tables(pruned)
     for figure in _CAPTIONED_FIGURES(pruned):
         _caption_as_paragraph(figure)
-    for caption in _CAPTIONS(pruned):
+    for caption in _captions(pruned):
         _caption_in_place_of_its_image(caption)
     wrap_loose_text(pruned)
     text = trafilatura.extract(
@@ -156,7 +148,7 @@ def prune_chrome(tree: HtmlElement) -> None:
     """Drop the blocks named like chrome that do not hold the main text, and the lists of
     other stories however they are named."""
     main = main_block(tree)
-    for element in [*_CHROME(tree), *_chrome_headed(tree)]:
+    for element in [*CHROME.within(tree), *_chrome_headed(tree)]:
         if element.getparent() is not None and not _holds_main_text(element, main):
             element.drop_tree()
     for element in story_lists(tree, main):
@@ -233,6 +225,15 @@ def _rebuild(container: HtmlElement, runs: list[list[object]]) -> None:
             else:
                 paragraph.append(part)
         container.append(paragraph)
+
+
+def _captions(tree: HtmlElement) -> list[HtmlElement]:
+    """Caption boxes: marked as captions, holding no paragraph or block of their own."""
+    return [
+        element
+        for element in _CAPTION.within(tree)
+        if next(element.iterdescendants("p", "div"), None) is None
+    ]
 
 
 def _chrome_headed(tree: HtmlElement) -> list[HtmlElement]:

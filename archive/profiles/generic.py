@@ -37,7 +37,7 @@ from archive.profiles.base import (
     document_title,
     strip_site_name,
 )
-from archive.profiles.boilerplate import CHROME_BLOCK
+from archive.profiles.boilerplate import CHROME
 from archive.profiles.layout import (
     MIN_LISTED_TITLES,
     MainBlock,
@@ -57,20 +57,16 @@ from archive.profiles.signoff import (
 )
 from archive.profiles.sitewide import SiteKnowledge
 from archive.profiles.structured import Declared, declared
-from archive.profiles.xpath import class_or_id_contains, lowered
+from archive.profiles.xpath import ClassMark, lowered
 from archive.text import clean_line, inline_text
 
-SUMMARY_ELEMENTS = (
-    "//*[not(.//a)]["
-    + class_or_id_contains(
-        "sapo", "summary", "lead", "hometext", "description", "tomtat", "tom-tat", "tom_tat"
-    )
-    + "]"
+SUMMARY_MARK = ClassMark(
+    "sapo", "summary", "lead", "hometext", "description", "tomtat", "tom-tat", "tom_tat"
 )
 MIN_SAPO_CHARS = 40
 MAX_SAPO_CHARS = 1000
 SUMMARY_META = "//meta[@property='og:description' or @name='description']/@content"
-BREADCRUMB_LINKS = f"//*[{class_or_id_contains('breadcrumb')}]//a"
+BREADCRUMB_MARK = ClassMark("breadcrumb")
 # A date line near the headline is short ("Đăng ngày 25/12/2020 09:04 | Lượt xem: 12");
 # a long one is a sentence that happens to mention a date.
 MAX_DATE_LINE = 80
@@ -120,7 +116,6 @@ _TEXT_NODES = etree.XPath(
 )
 # A quick look for the labels of author lines, before reading the line they are on.
 _AUTHOR_LABEL = re.compile(r"(?:tác\s*giả|bài|tin|ảnh|phóng\s*viên|pv|ctv|btv)\s*:", re.IGNORECASE)
-_IN_CHROME = etree.XPath(f"boolean(ancestor-or-self::{CHROME_BLOCK})")
 _LEAD_CANDIDATES = etree.XPath(
     ".//*[self::p or self::div or self::h2 or self::h3 or self::h4]"
     "[not(.//a or .//p or .//div or .//img)][normalize-space()]"
@@ -131,11 +126,7 @@ _META_LINES = etree.XPath(
 )
 _TITLE_PARTS = re.compile(r"\s+[-|–—·»:]\s+|\s*[|·»]\s*")
 _ENDS_SENTENCE = re.compile(r"[.!?…]\W*$")
-_AUTHOR_MARKED = etree.XPath(
-    ".//*[@rel='author' or @itemprop='author'"
-    f" or {class_or_id_contains('author', 'byline', 'tacgia', 'tac-gia', 'tac_gia')}]"
-    f"[not(ancestor-or-self::{CHROME_BLOCK})]"
-)
+_AUTHOR_MARK = ClassMark("author", "byline", "tacgia", "tac-gia", "tac_gia")
 _DATETIME_ATTRIBUTES = etree.XPath("descendant-or-self::*[@datetime]")
 _LIKELY_DATE = re.compile(r"\d{4}")
 _DATE_LINE_LIMIT = 2 * MAX_DATE_LINE
@@ -195,7 +186,6 @@ def read_page(tree: HtmlElement) -> PageReading:
 class GenericProfile(Profile):
     family = "generic"
     name = "generic"
-    breadcrumb_links_xpath = BREADCRUMB_LINKS
     next_page_xpath = NEXT_PAGE
     pager_xpath = PAGER
     current_page_xpath = f".//{_CURRENT_PAGE}"
@@ -206,6 +196,11 @@ class GenericProfile(Profile):
         super().__init__(knowledge)
         # The fields of one page are read from one reading of it; a page is parsed once.
         self._last: tuple[HtmlElement, PageReading] | None = None
+
+    def breadcrumb_links(self, tree: HtmlElement) -> list[HtmlElement]:
+        # A trail inside a trail would give its links twice.
+        links = (link for trail in BREADCRUMB_MARK.within(tree) for link in trail.iter("a"))
+        return list(dict.fromkeys(links))
 
     def reading(self, tree: HtmlElement) -> PageReading:
         last = self._last
@@ -318,10 +313,11 @@ class GenericProfile(Profile):
         main, scope = reading.main, reading.scope
         marked = [
             inline_text(element)
-            for element in tree.xpath(SUMMARY_ELEMENTS)
-            if (main is None or not holds(element, main.element))
+            for element in SUMMARY_MARK.within(tree)
+            if next(element.iter("a"), None) is None
+            and (main is None or not holds(element, main.element))
             and (scope is None or holds(scope, element))
-            and not _IN_CHROME(element)
+            and not CHROME.encloses(element)
         ]
         marked = [text for text in marked if len(text) <= MAX_SAPO_CHARS]
         described = [clean_line(value) for value in tree.xpath(SUMMARY_META)]
@@ -417,7 +413,7 @@ def _labelled_author_near(scope: HtmlElement | None) -> str | None:
             if not _AUTHOR_LABEL.search(text):
                 continue
             line_element = _date_line_element(text_owner(text), region)
-            if line_element is None or _IN_CHROME(line_element):
+            if line_element is None or CHROME.encloses(line_element):
                 continue
             line = inline_text(line_element)
             if len(line) <= MAX_DATE_LINE and (name := labelled_author(line)):
@@ -431,11 +427,21 @@ def _marked_author_near(scope: HtmlElement | None) -> str | None:
     if scope is None:
         return None
     for region in (scope, scope.getparent()):
-        for element in _AUTHOR_MARKED(region) if region is not None else ():
+        for element in _author_marked(region) if region is not None else ():
             name = author_from_signoff(inline_text(element), styled=True)
             if name and not is_cms_account(name):
                 return name
     return None
+
+
+def _author_marked(region: HtmlElement) -> Iterator[HtmlElement]:
+    for element in region.iterdescendants(etree.Element):
+        if (
+            element.get("rel") == "author"
+            or element.get("itemprop") == "author"
+            or _AUTHOR_MARK.marks(element)
+        ) and not CHROME.encloses(element):
+            yield element
 
 
 def _lists_stories(main: MainBlock) -> bool:
