@@ -298,8 +298,8 @@ class GenericProfile(Profile):
                 if not (len(line) >= MIN_DATE_LINE_PART and line in reading.printed.line)
             ]
         # What trafilatura leaves of a meta line ("| Người đăng: … | Lượt xem: 12") starts
-        # with its separator; prose never does.
-        content.lines = [line for line in content.lines if not line.startswith("|")]
+        # with its separator; prose never does, and a table row ends with one too.
+        content.lines = [line for line in content.lines if not _meta_remnant(line)]
         return content
 
     def summary(self, tree: HtmlElement, body_lines: list[str]) -> str | None:
@@ -317,7 +317,7 @@ class GenericProfile(Profile):
             if next(element.iter("a"), None) is None
             and (main is None or not holds(element, main.element))
             and (scope is None or holds(scope, element))
-            and not CHROME.encloses(element)
+            and not CHROME.encloses(element, within=scope)
         ]
         marked = [text for text in marked if len(text) <= MAX_SAPO_CHARS]
         described = [clean_line(value) for value in tree.xpath(SUMMARY_META)]
@@ -378,8 +378,13 @@ def _before_text(reading: PageReading, candidates: etree.XPath) -> Iterator[Html
     headline and the lines around it."""
     if reading.main is None or reading.scope is None:
         return
+    main = reading.main.element
+    # A main block that holds the headline too begins its text at its first long line.
+    text_holds_headline = reading.headline is not None and holds(main, reading.headline)
     for element in candidates(reading.scope):
-        if element is reading.main.element or holds(reading.main.element, element):
+        if not text_holds_headline and holds(main, element):
+            return
+        if text_holds_headline and len(inline_text(element)) > MAX_META_LINE:
             return
         yield element
 
@@ -388,13 +393,19 @@ def _byline_before_text(reading: PageReading) -> str | None:
     """A writer named in a meta line by the headline, above or below it ("Minh Châu |
     Người đăng: admin"): a part of a line of parts, or a labelled line."""
     for element in _before_text(reading, _META_LINES):
-        line = inline_text(element)
-        # A meta line is a date line with a few more parts: the writer, the poster, views.
-        if len(line) > MAX_META_LINE:
-            continue
-        name = byline_author(line) if " | " in line else labelled_author(line)
-        if name:
-            return name
+        # A part of the line may be a block of its own (the date in a ``p``).
+        for line_element in (element, element.getparent()):
+            if line_element is None or (
+                reading.headline is not None and holds(line_element, reading.headline)
+            ):
+                continue
+            line = inline_text(line_element)
+            # A meta line is a date line with a few more parts: the writer, the poster, views.
+            if len(line) > MAX_META_LINE:
+                continue
+            name = byline_author(line) if " | " in line else labelled_author(line)
+            if name:
+                return name
     return None
 
 
@@ -413,7 +424,7 @@ def _labelled_author_near(scope: HtmlElement | None) -> str | None:
             if not _AUTHOR_LABEL.search(text):
                 continue
             line_element = _date_line_element(text_owner(text), region)
-            if line_element is None or CHROME.encloses(line_element):
+            if line_element is None or CHROME.encloses(line_element, within=region):
                 continue
             line = inline_text(line_element)
             if len(line) <= MAX_DATE_LINE and (name := labelled_author(line)):
@@ -434,13 +445,17 @@ def _marked_author_near(scope: HtmlElement | None) -> str | None:
     return None
 
 
+def _meta_remnant(line: str) -> bool:
+    return line.startswith("|") and not line.endswith("|")
+
+
 def _author_marked(region: HtmlElement) -> Iterator[HtmlElement]:
     for element in region.iterdescendants(etree.Element):
         if (
             element.get("rel") == "author"
             or element.get("itemprop") == "author"
             or _AUTHOR_MARK.marks(element)
-        ) and not CHROME.encloses(element):
+        ) and not CHROME.encloses(element, within=region):
             yield element
 
 

@@ -23,7 +23,7 @@ _SOURCE_LABEL = re.compile(r"^\(?\s*(?:nguồn|theo)\b", re.IGNORECASE)
 # Page furniture that trails an article when no container isolates it: tags, view
 # counters, print and share links, the "Chi tiết" link of an RSS import.
 _FURNITURE = re.compile(
-    r"^(?:(?:bản\s*)?in\s+)?(?:từ\s*khóa|tags?|lượt\s*(?:xem|đọc|truy\s*cập)|chia\s*sẻ"
+    r"^(?:(?:bản\s*)?in\s+)?(?:từ\s*khóa|tags?|lượt\s*(?:xem|đọc|truy\s*cập)|chia\s*sẻ|share"
     r"|(?:in|bản\s*in)\s*bài(?:\s*viết)?|bản\s*in"
     r"|chi\s*tiết|bình\s*luận)\b",
     re.IGNORECASE,

@@ -52,6 +52,15 @@ class ClassMark:
         kinds = self._tags or (etree.Element,)
         return [element for element in root.iter(*kinds) if self.marks(element)]
 
-    def encloses(self, element: HtmlElement) -> bool:
-        """Whether ``element`` or one of its ancestors is marked."""
-        return self.marks(element) or any(map(self.marks, element.iterancestors()))
+    def encloses(self, element: HtmlElement, within: HtmlElement | None = None) -> bool:
+        """Whether ``element`` or one of its ancestors is marked, up to ``within``.
+
+        ``within`` is a block known to be content (the one that holds the article):
+        how the blocks around it are named says nothing of what is inside it.
+        """
+        for block in (element, *element.iterancestors()):
+            if block is within:
+                return False
+            if self.marks(block):
+                return True
+        return False

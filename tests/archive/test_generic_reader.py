@@ -14,6 +14,7 @@ from datetime import datetime, timedelta, timezone
 from archive.dates import PORTAL_TZ
 from archive.extract import extract_article, parse_html
 from archive.profiles import get_profile
+from archive.profiles.base import split_signoff
 from archive.profiles.layout import main_block, story_lists
 
 PROSE = (
@@ -167,3 +168,44 @@ def test_a_page_laid_out_in_tables_reads_as_text() -> None:
     extracted = extract_article(page(layout), URL, profile="generic")
     assert "|" not in extracted.body
     assert extracted.body.splitlines()[0].startswith("Sáng 25/12")
+
+
+def test_a_data_table_in_the_article_is_kept_and_a_meta_remnant_is_not() -> None:
+    table = (
+        "<table><tr><th>Đơn vị</th><th>Hồ sơ</th></tr>"
+        "<tr><td>Sở Thông tin và Truyền thông</td><td>1.234</td></tr>"
+        "<tr><td>Sở Tài chính</td><td>987</td></tr></table>"
+    )
+    body = article(date_line="09:04 25/12/2020 | Lượt xem: 12", closing=table)
+    extracted = extract_article(page(body), URL, profile="generic")
+    assert "Sở Tài chính" in extracted.body
+    assert "Lượt xem" not in extracted.body
+
+
+def test_a_byline_in_a_meta_line_whose_date_is_a_block_of_its_own() -> None:
+    meta = (
+        '<span class="meta"><p>Đăng tải: 09h04 ngày 25/12/2020</p> | <span>Trần Minh Đức</span>'
+        " | <span>Người đăng: Biên tập viên</span> | <span>Lượt xem: 12</span></span>"
+    )
+    body = f"<h1>{TITLE}</h1>{meta}" + f"<p>{PROSE}</p>" * 4
+    extracted = extract_article(page(body), URL, profile="generic")
+    assert extracted.author == "Trần Minh Đức"
+    assert extracted.published == datetime(2020, 12, 25, 9, 4, tzinfo=PORTAL_TZ)
+
+
+def test_a_byline_by_the_headline_inside_a_block_named_like_chrome() -> None:
+    # The whole article, headline and byline included, sits in a "sidebar"-named block.
+    body = (
+        f'<section class="content-with-sidebar"><h1>{TITLE}</h1>'
+        '<div><span class="by">Bài, ảnh: Minh Châu</span> | <span>Lượt xem: 8.303</span></div>'
+        "<p>25/12/2020 09:04</p>" + f"<p>{PROSE}</p>" * 4 + "</section>"
+    )
+    unlabelled = body.replace("Bài, ảnh: Minh Châu", "Minh Châu")
+    for html, name in ((body, "Minh Châu"), (unlabelled, "Minh Châu")):
+        assert extract_article(page(html), URL, profile="generic").author == name
+
+
+def test_a_signoff_followed_by_share_buttons() -> None:
+    lines = [PROSE, "Minh Châu", "Share: Facebook Twitter Zalo Từ khóa: Chuyển đổi số"]
+    scope = parse_html(f"<div><p>{PROSE}</p><p><b>Minh Châu</b></p></div>")
+    assert split_signoff(lines, scope) == ([PROSE], "Minh Châu")
