@@ -1,0 +1,83 @@
+"""What every command shares: the group, the data directory, errors in the user's words."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+
+from archive.datadir import DATA_ENV, DataDir
+from archive.db import Archive, ArchiveError, open_archive
+from archive.sites import ConfigError
+from search.errors import IndexLockedError, QueryError
+
+# Errors a user can fix; they become one line on stderr and exit code 1.
+USER_ERRORS = (ConfigError, ArchiveError, QueryError, IndexLockedError, OSError)
+
+
+def fail(message: str) -> NoReturn:
+    raise click.ClickException(message)
+
+
+class PortalArchiveGroup(click.Group):
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except USER_ERRORS as exc:
+            fail(str(exc))
+
+
+def data_dir(ctx: click.Context) -> DataDir:
+    return ctx.find_object(DataDir)
+
+
+def parse_overrides(values: tuple[str, ...]) -> dict[str, str]:
+    overrides = {}
+    for value in values:
+        name, sep, setting = value.partition("=")
+        if not sep or not name:
+            fail(f"-s takes NAME=VALUE, not {value!r}")
+        overrides[name] = setting
+    return overrides
+
+
+def read_archive(ctx: click.Context) -> Archive:
+    """The archive, for a command that only reads it."""
+    return open_archive(data_dir(ctx).db_url)
+
+
+def write_archive(ctx: click.Context) -> Archive:
+    """The archive, for a command that writes to it."""
+    return open_archive(data_dir(ctx).db_url)
+
+
+def parse_day(_ctx: click.Context, _param: click.Parameter, value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date like 2020-12-25") from None
+
+
+@click.group(cls=PortalArchiveGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--data",
+    type=click.Path(file_okay=False, path_type=Path),
+    envvar=DATA_ENV,
+    help=f"Data directory (database, index, WARCs). Default: ${DATA_ENV} or ./data.",
+)
+@click.option(
+    "--db", metavar="URL", help="SQLAlchemy database URL instead of DATA/archive.sqlite3."
+)
+@click.version_option(package_name="portal-archive")
+@click.pass_context
+def main(ctx: click.Context, data: Path | None, db: str | None) -> None:
+    """Crawl, archive and search the articles of Vietnamese provincial government portals.
+
+    Archivists run `crawl` over a sites config; researchers use `search`,
+    `stats` and `export`. `demo` shows the whole flow on the offline testbed.
+    """
+    ctx.obj = DataDir.resolve(data, db)

@@ -1,0 +1,224 @@
+"""Commands of archivists: crawl portals, and what the crawl runs did."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+
+from archive.sites import adhoc_site, is_site_url, load_sites, select_sites, write_sites
+from archive.stats import articles_without, crawl_runs, run_report
+from portal_archive.cli.common import data_dir, fail, parse_overrides, read_archive
+
+
+@click.command()
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("sites.toml"),
+    show_default=True,
+    help="Sites config (TOML) naming each portal, its CMS family and start URLs.",
+)
+@click.argument("sites", nargs=-1)
+@click.option(
+    "--no-profiles",
+    is_flag=True,
+    help="Read every site with the generic profile (trafilatura + Vietnamese rules).",
+)
+@click.option(
+    "--delay",
+    type=click.FloatRange(min=0),
+    help="Seconds between requests to one host (default 1.0; AutoThrottle may wait longer).",
+)
+@click.option(
+    "-s",
+    "--set",
+    "overrides",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Override a Scrapy setting, e.g. -s CONCURRENT_REQUESTS=4.",
+)
+@click.option(
+    "--contact",
+    metavar="EMAIL|URL",
+    help="How the portal's webmaster can reach you; added to the User-Agent.",
+)
+@click.option(
+    "--full",
+    is_flag=True,
+    help="Crawl in full even the sites that had a full crawl (default: incremental for those).",
+)
+@click.option("-v", "--verbose", is_flag=True, help="Show Scrapy's log, not only progress.")
+@click.pass_context
+def crawl(
+    ctx: click.Context,
+    config_path: Path,
+    sites: tuple[str, ...],
+    no_profiles: bool,
+    delay: float | None,
+    overrides: tuple[str, ...],
+    verbose: bool,
+    full: bool,
+    contact: str | None = None,
+) -> None:
+    """Crawl SITES of the config (all of them when none is named) into the archive.
+
+    A SITE may also be a start URL (http://…) of a portal nobody configured: its
+    CMS family is detected from that page, and unknown ones are read with the
+    generic profile. Every article found is extracted, stored and indexed.
+
+    A site's first crawl is full; later ones are incremental: listings are read
+    newest first until they show only known articles, and known articles are
+    fetched again (conditionally) only when a listing or sitemap dates them
+    later than the archived copy. --full, or PORTAL_FULL_RECRAWL_DAYS (default
+    30) since the last full crawl, makes a crawl full again. A crawl run again
+    adds nothing twice. Ctrl-C stops cleanly; after Ctrl-C, a crash or a kill,
+    the same command resumes the unfinished crawl where it stopped.
+    """
+    # Scrapy is slow to import; only crawl needs it.
+    from crawler.context import NO_PROFILES_SETTING
+    from crawler.discovery import detect_site_family
+    from crawler.politeness import STALLED
+    from crawler.runner import run_crawl
+
+    start_urls = [site for site in sites if is_site_url(site)]
+    keys = tuple(site for site in sites if not is_site_url(site))
+    selected = select_sites(load_sites(config_path), keys) if keys or not start_urls else []
+    if start_urls:
+        selected += [adhoc_site(url, detect_site_family(url)) for url in start_urls]
+        # The spiders read their site from a config file, so the ad-hoc sites get one.
+        config_path = write_sites(data_dir(ctx).root / "adhoc-sites.toml", selected)
+    settings: dict[str, Any] = {
+        "LOG_LEVEL": "INFO" if verbose else "WARNING",
+        NO_PROFILES_SETTING: no_profiles,
+        "PORTAL_FULL": full,
+    }
+    if delay is not None:
+        settings |= {"DOWNLOAD_DELAY": delay, "AUTOTHROTTLE_START_DELAY": max(delay, 0.1)}
+    if contact:
+        settings["PORTAL_CONTACT"] = contact
+    settings |= parse_overrides(overrides)
+    outcome = run_crawl(data_dir(ctx), config_path, selected, settings)
+    print_crawl_summary(outcome.run_id, outcome.status, outcome.site_stats, outcome.totals)
+    if outcome.status == STALLED:
+        stalled = [
+            key for key, stats in outcome.site_stats.items() if stats["finish_reason"] == STALLED
+        ]
+        fail(
+            f"crawl {outcome.run_id} stalled: {', '.join(stalled)} sent no response for "
+            "PORTAL_STALL_TIMEOUT seconds with requests pending, so the crawl stopped"
+        )
+    unreachable = [
+        f"{key}: nothing fetched ({', '.join(stats['failures']) or 'no page answered'})"
+        for key, stats in outcome.site_stats.items()
+        # A resumed run may have had nothing left to fetch for a site.
+        if stats["pages_fetched"] == 0 and not stats.get("resumed")
+    ]
+    if unreachable:
+        fail("could not crawl " + "; ".join(unreachable))
+    if outcome.status == "interrupted":
+        fail(f"crawl {outcome.run_id} interrupted; run the same command again to continue")
+
+
+def print_crawl_summary(
+    run_id: int, status: str, site_stats: dict[str, dict[str, Any]], totals: dict[str, int]
+) -> None:
+    click.echo(f"crawl {run_id}: {status}")
+    for key, stats in site_stats.items():
+        failures = ", ".join(f"{reason} x{count}" for reason, count in stats["failures"].items())
+        click.echo(
+            f"  {key:<12} {stats.get('mode', ''):<11} {stats['pages_fetched']:>6} pages  "
+            f"{stats['articles_new']:>5} new  "
+            f"{stats['articles_updated']:>5} updated  {stats['articles_unchanged']:>5} unchanged  "
+            f"{stats['errors']:>4} errors"
+            + _without(stats.get("articles_without", {}))
+            + (f"  ({failures})" if failures else "")
+        )
+    click.echo(
+        f"  {'total':<24} {totals['pages_fetched']:>6} pages  {totals['articles_new']:>5} new  "
+        f"{totals['articles_updated']:>5} updated  {totals['articles_unchanged']:>5} unchanged  "
+        f"{totals['errors']:>4} errors" + _without(articles_without(site_stats.values()))
+    )
+
+
+# How the text summaries name the archived articles that lack each reported field.
+WITHOUT_LABELS = {
+    "title": "no title",
+    "published": "no date",
+    "author": "no author",
+    "body": "no body",
+}
+
+
+def _without(counts: dict[str, int]) -> str:
+    """Columns of articles archived without each field; such articles are archived all the
+    same, so these say how well a site reads. Nothing for runs that did not count them."""
+    if not counts:
+        return ""
+    return "".join(f"  {counts[name]:>4} {label}" for name, label in WITHOUT_LABELS.items())
+
+
+@click.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the runs as a JSON list.")
+@click.pass_context
+def crawls(ctx: click.Context, as_json: bool) -> None:
+    """List the crawl runs: when, how they ended, their sites, pages and articles."""
+    runs = crawl_runs(read_archive(ctx))
+    if as_json:
+        click.echo(json.dumps(runs, ensure_ascii=False, indent=2))
+        return
+    for run in runs:
+        click.echo(
+            f"{run['id']:>5}  {run['started']}  {run['finished'] or '-':<25}  "
+            f"{run['status']:<11} {run['pages_fetched']:>7} pages  {run['articles_new']:>6} new  "
+            f"{run['articles_updated']:>5} updated  {run['articles_unchanged']:>6} unchanged  "
+            f"{run['errors']:>5} errors  {' '.join(run['sites'])}"
+        )
+
+
+@click.command()
+@click.argument("run_id", metavar="RUN", type=int)
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option(
+    "--failures", is_flag=True, help="List each page that could not be fetched, with the reason."
+)
+@click.pass_context
+def report(ctx: click.Context, run_id: int, as_json: bool, failures: bool) -> None:
+    """What crawl RUN did per site and in total: pages, articles new / updated / unchanged,
+    errors, articles archived without a title, date, author or body, failures by reason,
+    bytes, duration and pages per second.
+
+    A failure is permanent for the run: the page failed after its retries (or
+    at once, when retrying could not help). Errors a retry got past are counted
+    as `retried` in the JSON report, not as failures.
+    """
+    figures = run_report(read_archive(ctx), run_id)
+    if as_json:
+        click.echo(json.dumps(figures, ensure_ascii=False, indent=2))
+        return
+    if failures:
+        for key, stats in figures["sites"].items():
+            for failed in stats.get("failed", []):
+                click.echo(f"{key:<12} {failed['reason']:<20} {failed['url']}")
+        return
+    click.echo(
+        f"crawl {figures['id']} ({figures['status']}), {figures['mode']}, "
+        f"started {figures['started']}, finished {figures['finished'] or '-'}"
+    )
+    for key, stats in [*figures["sites"].items(), ("total", figures["totals"])]:
+        failures = ", ".join(f"{reason} x{count}" for reason, count in stats["failures"].items())
+        # Runs recorded before reports existed have no bytes or duration per site.
+        duration = stats.get("duration_s")
+        click.echo(
+            f"  {key:<12} {stats.get('mode', ''):<11} {stats['pages_fetched']:>6} pages  "
+            f"{stats['articles_new']:>5} new  "
+            f"{stats['articles_updated']:>5} updated  {stats['articles_unchanged']:>5} unchanged  "
+            f"{stats.get('bytes', 0):>10} bytes  "
+            f"{'-' if duration is None else f'{duration:.1f}':>7} s  "
+            f"{stats.get('pages_per_s', 0.0):>6.1f} pages/s  {stats['errors']:>4} errors"
+            + _without(stats.get("articles_without", {}))
+            + (f"  ({failures})" if failures else "")
+        )

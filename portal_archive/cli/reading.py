@@ -1,0 +1,268 @@
+"""Commands of researchers: search, read and export the archive."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+from pathlib import Path
+
+import click
+
+from archive.dates import local_iso
+from archive.export import (
+    EXPORT_FORMATS,
+    TEXT_WRITERS,
+    ExportFilter,
+    iter_article_records,
+    write_parquet,
+)
+from archive.sites import load_sites
+from archive.stats import archive_stats
+from portal_archive.cli.common import data_dir, fail, parse_day, read_archive
+from search.query import matching_article_ids, search
+
+
+@click.command("search")
+@click.argument("query", nargs=-1, required=True)
+@click.option("--site", help="Only this site key.")
+@click.option(
+    "--from",
+    "date_from",
+    callback=parse_day,
+    metavar="YYYY-MM-DD",
+    help="Published on or after this day.",
+)
+@click.option(
+    "--to",
+    "date_to",
+    callback=parse_day,
+    metavar="YYYY-MM-DD",
+    help="Published on or before this day.",
+)
+@click.option("--author", help="Only articles signed by this author.")
+@click.option("--category", help="Only this category.")
+@click.option("-n", "--limit", type=click.IntRange(1, 1000), default=10, show_default=True)
+@click.option("--page", type=click.IntRange(min=1), default=1, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the hits as a JSON list.")
+@click.option(
+    "--all-copies",
+    is_flag=True,
+    help="Show republished copies as hits of their own, not listed under the original.",
+)
+@click.pass_context
+def search_command(
+    ctx: click.Context,
+    query: tuple[str, ...],
+    site: str | None,
+    date_from: date | None,
+    date_to: date | None,
+    author: str | None,
+    category: str | None,
+    limit: int,
+    page: int,
+    as_json: bool,
+    all_copies: bool = False,
+) -> None:
+    """Search the archive. Diacritics are optional: `dau an` finds "Dấu ấn".
+
+    Words are all required; "quoted words" are a phrase. An article republished
+    on other sites is one hit, with its copies listed under it.
+    """
+    results = search(
+        data_dir(ctx).index_dir,
+        " ".join(query),
+        site=site,
+        date_from=date_from,
+        date_to=date_to,
+        author=author,
+        category=category,
+        limit=limit,
+        page=page,
+        all_copies=all_copies,
+    )
+    if as_json:
+        click.echo(
+            json.dumps([hit.to_dict() for hit in results.hits], ensure_ascii=False, indent=2)
+        )
+        return
+    click.echo(f"{results.total} articles match")
+    for rank, hit in enumerate(results.hits, start=(page - 1) * limit + 1):
+        published = hit.to_dict()["published"] or "undated"
+        click.secho(f"{rank}. {hit.title}", bold=True)
+        click.echo(f"   {hit.site} · {published} · {hit.author or 'no author'}")
+        click.echo(f"   {hit.url}")
+        click.echo(f"   {hit.snippet}")
+        for copy in hit.copies:
+            click.echo(f"   also at {copy}")
+
+
+@click.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+@click.pass_context
+def stats(ctx: click.Context, as_json: bool) -> None:
+    """Articles per site, their date range, and the last crawl."""
+    figures = archive_stats(read_archive(ctx))
+    if as_json:
+        click.echo(json.dumps(figures, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{figures['articles']} articles")
+    for site in figures["sites"]:
+        span = f"{(site['earliest'] or '?')[:10]} … {(site['latest'] or '?')[:10]}"
+        click.echo(f"  {site['site']:<12} {site['family']:<13} {site['articles']:>7}  {span}")
+    run = figures["last_crawl"]
+    if run:
+        click.echo(
+            f"last crawl {run['id']} ({run['status']}), started {run['started']}: "
+            f"{run['pages_fetched']} pages, {run['articles_new']} new, "
+            f"{run['articles_updated']} updated, {run['errors']} errors"
+        )
+
+
+@click.command()
+@click.option(
+    "--format", "fmt", type=click.Choice(EXPORT_FORMATS), default="jsonl", show_default=True
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file instead of standard output (required for parquet).",
+)
+@click.option("--query", help="Only articles this search matches (copies included).")
+@click.option("--site", help="Only this site key.")
+@click.option(
+    "--from", "date_from", callback=parse_day, metavar="YYYY-MM-DD", help="Published from this day."
+)
+@click.option(
+    "--to", "date_to", callback=parse_day, metavar="YYYY-MM-DD", help="Published up to this day."
+)
+@click.pass_context
+def export(
+    ctx: click.Context,
+    fmt: str,
+    output: Path | None,
+    query: str | None,
+    site: str | None,
+    date_from: date | None,
+    date_to: date | None,
+) -> None:
+    """Export articles as JSON Lines, CSV or Parquet, streamed in batches.
+
+    Fields: url, site, title, published, updated, author, category, summary,
+    body, language, missing, profile, images, duplicate_of, content_hash,
+    first_seen, last_seen. A JSON Lines export can be loaded with `import`.
+    """
+    directory = data_dir(ctx)
+    ids = None
+    if query is not None:
+        ids = matching_article_ids(
+            directory.index_dir, query, site=site, date_from=date_from, date_to=date_to
+        )
+    filters = ExportFilter(site=site, date_from=date_from, date_to=date_to, article_ids=ids)
+    records = iter_article_records(read_archive(ctx), filters)
+    if fmt == "parquet":
+        if output is None:
+            fail("parquet is a binary format: name a file with -o FILE")
+        count = write_parquet(records, output)
+    elif output is None:
+        TEXT_WRITERS[fmt](records, sys.stdout)
+        return
+    else:
+        with output.open("w", encoding="utf-8", newline="") as handle:
+            count = TEXT_WRITERS[fmt](records, handle)
+    click.echo(f"{count} articles written to {output}", err=True)
+
+
+@click.command()
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="List the sites of this config instead of those in the archive.",
+)
+@click.pass_context
+def sites(ctx: click.Context, config_path: Path | None) -> None:
+    """List sites: those of a config, or those in the archive with their article counts."""
+    if config_path is not None:
+        for site in load_sites(config_path).values():
+            click.echo(f"{site.key:<12} {site.family:<13} {site.base_url}  {site.name}")
+        return
+    for site in archive_stats(read_archive(ctx))["sites"]:
+        click.echo(f"{site['site']:<12} {site['family']:<13} {site['articles']:>7}  {site['name']}")
+
+
+@click.command()
+@click.argument("url")
+@click.option(
+    "--raw", is_flag=True, help="Print the archived HTTP response (head and bytes) from its WARC."
+)
+@click.pass_context
+def show(ctx: click.Context, url: str, raw: bool) -> None:
+    """Show the archived article at URL, or with --raw the bytes the portal sent.
+
+    --raw works for any fetched URL (robots.txt, listings, attachments), not
+    only articles; an unchanged re-fetch (a WARC revisit) shows the bytes of
+    the capture it repeats.
+    """
+    from archive.inspect import archived_response, find_article
+
+    directory = data_dir(ctx)
+    archive = read_archive(ctx)
+    if raw:
+        stored = archived_response(archive, directory.warc_dir, url)
+        sys.stdout.buffer.write(stored.http_bytes)
+        sys.stdout.buffer.flush()
+        return
+    with archive.sessions() as session:
+        article = find_article(session, url)
+        click.secho(article.title or "(no title)", bold=True)
+        click.echo(f"{article.site_key} · {local_iso(article.published) or 'undated'}")
+        click.echo(f"author: {article.author or '-'}   category: {article.category or '-'}")
+        click.echo(f"url: {article.url}")
+        if article.duplicate_of_url:
+            click.echo(f"copy of: {article.duplicate_of_url}")
+        click.echo(f"versions: {len(article.versions)}   content hash: {article.content_hash}")
+        click.echo("")
+        click.echo(article.body)
+
+
+@click.command()
+@click.argument("url")
+@click.pass_context
+def history(ctx: click.Context, url: str) -> None:
+    """List the versions of the article at URL, with the date each was captured and a diff of
+    its text (title and body) against the version before."""
+    from archive.inspect import version_history
+
+    article, versions = version_history(read_archive(ctx), url)
+    click.echo(f"{article.url}: {len(versions)} versions")
+    for version in versions:
+        click.secho(
+            f"version {version.number}  {local_iso(version.captured_at)}  {version.title}",
+            bold=True,
+        )
+        for line in version.diff:
+            click.echo(line)
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8080, show_default=True,
+              help="Port to listen on (0: any free port).")  # fmt: skip
+@click.pass_context
+def serve(ctx: click.Context, host: str, port: int) -> None:
+    """Serve the web interface for researchers: search with filters, a timeline, reading."""
+    from wsgiref.simple_server import WSGIRequestHandler, make_server
+
+    from search.web import ThreadingWSGIServer, make_app
+
+    directory = data_dir(ctx)
+    app = make_app(directory.index_dir, read_archive(ctx))
+    with make_server(host, port, app, ThreadingWSGIServer, WSGIRequestHandler) as server:
+        click.echo(f"serving {directory.root} at http://{host}:{server.server_port}/", nl=True)
+        sys.stdout.flush()
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            click.echo("stopped")
