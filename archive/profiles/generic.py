@@ -58,7 +58,7 @@ from archive.profiles.signoff import (
 from archive.profiles.sitewide import SiteKnowledge
 from archive.profiles.structured import Declared, declared
 from archive.profiles.xpath import ClassMark, lowered
-from archive.text import clean_line, inline_text
+from archive.text import BLOCK_TAGS, clean_line, inline_text
 
 SUMMARY_MARK = ClassMark(
     "sapo", "summary", "lead", "hometext", "description", "tomtat", "tom-tat", "tom_tat"
@@ -393,20 +393,32 @@ def _byline_before_text(reading: PageReading) -> str | None:
     """A writer named in a meta line by the headline, above or below it ("Minh Châu |
     Người đăng: admin"): a part of a line of parts, or a labelled line."""
     for element in _before_text(reading, _META_LINES):
-        # A part of the line may be a block of its own (the date in a ``p``).
-        for line_element in (element, element.getparent()):
-            if line_element is None or (
-                reading.headline is not None and holds(line_element, reading.headline)
-            ):
-                continue
-            line = inline_text(line_element)
-            # A meta line is a date line with a few more parts: the writer, the poster, views.
-            if len(line) > MAX_META_LINE:
-                continue
+        for line in _meta_lines_of(element, reading.headline):
             name = byline_author(line) if " | " in line else labelled_author(line)
             if name:
                 return name
     return None
+
+
+def _meta_lines_of(element: HtmlElement, headline: HtmlElement | None) -> Iterator[str]:
+    """The meta line ``element`` is part of, as a reader sees it: the element, the inline
+    parts that follow it on its line (a date in a ``p`` of its own, then "| Q.N |
+    Lượt xem: 12"), its parent. Never one holding the headline, never a long one."""
+    parent = element.getparent()
+    lines = [inline_text(element), _with_inline_followers(element)]
+    if parent is not None and (headline is None or not holds(parent, headline)):
+        lines.append(inline_text(parent))
+    # A meta line is a date line with a few more parts: the writer, the poster, views.
+    yield from (line for line in dict.fromkeys(lines) if line and len(line) <= MAX_META_LINE)
+
+
+def _with_inline_followers(element: HtmlElement) -> str:
+    parts = [element.text_content(), element.tail or ""]
+    for sibling in element.itersiblings():
+        if not isinstance(sibling.tag, str) or sibling.tag in BLOCK_TAGS:
+            break
+        parts += [sibling.text_content(), sibling.tail or ""]
+    return clean_line(" ".join(parts))
 
 
 def _labelled_author_near(scope: HtmlElement | None) -> str | None:

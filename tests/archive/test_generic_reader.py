@@ -193,6 +193,18 @@ def test_a_byline_in_a_meta_line_whose_date_is_a_block_of_its_own() -> None:
     assert extracted.published == datetime(2020, 12, 25, 9, 4, tzinfo=PORTAL_TZ)
 
 
+def test_a_byline_on_the_line_of_a_date_block() -> None:
+    # A ``p`` inside a ``p`` is closed by the parser: the line's parts become loose siblings.
+    meta = (
+        '<p class="meta"><p>Cập nhật: Thứ sáu, 25.12.2020 - 09:04:26</p> | <span>Q.N</span>'
+        " | <span>Người đăng: webmaster</span> | <span>Lượt xem: 371</span></p>"
+    )
+    body = f"<section><h1>{TITLE}</h1>{meta}" + f"<p>{PROSE}</p>" * 4 + "</section>"
+    extracted = extract_article(page(body), URL, profile="generic")
+    assert extracted.author == "Q.N"
+    assert extracted.published == datetime(2020, 12, 25, 9, 4, 26, tzinfo=PORTAL_TZ)
+
+
 def test_a_byline_by_the_headline_inside_a_block_named_like_chrome() -> None:
     # The whole article, headline and byline included, sits in a "sidebar"-named block.
     body = (
