@@ -39,12 +39,13 @@ from archive.profiles.base import (
 )
 from archive.profiles.boilerplate import CHROME
 from archive.profiles.layout import (
+    MIN_ARTICLE_CHARS,
     MIN_LISTED_TITLES,
     MainBlock,
     headline,
     holds,
     main_block,
-    prose_chars,
+    prose_besides_stories,
     text_owner,
     titled_links,
 )
@@ -109,7 +110,6 @@ _CURRENT_PAGE = f"*[not(*)][{_NUMBER}][not(self::a[@href != '#'])]"
 _HOLDS_PAGER = f"[.//{_PAGE_LINK}][.//{_CURRENT_PAGE}]"
 PAGER = f"//body//*{_HOLDS_PAGER}[not(*{_HOLDS_PAGER})]"
 
-MIN_ARTICLE_CHARS = 200
 _TEXT_NODES = etree.XPath(
     ".//text()[normalize-space()][not(ancestor::script or ancestor::style"
     " or ancestor::noscript or ancestor::template)]"
@@ -479,25 +479,10 @@ def _lists_stories(main: MainBlock) -> bool:
     any prose is left.
     """
     titled = titled_links(main.element)
-    if len(titled) < MIN_LISTED_TITLES:
-        return False
-    items = {id(item): item for item in (_story_item(a, main.element, titled) for a in titled)}
-    listed = sum(prose_chars(item) for item in items.values())
-    return main.prose_chars - listed < MIN_ARTICLE_CHARS
-
-
-def _story_item(
-    link: HtmlElement, container: HtmlElement, titled: list[HtmlElement]
-) -> HtmlElement:
-    """The largest block around ``link`` inside ``container`` that holds no other title."""
-    item = link
-    for ancestor in link.iterancestors():
-        if ancestor is container:
-            break
-        if any(other is not link and holds(ancestor, other) for other in titled):
-            break
-        item = ancestor
-    return item
+    return (
+        len(titled) >= MIN_LISTED_TITLES
+        and prose_besides_stories(main.element, titled) < MIN_ARTICLE_CHARS
+    )
 
 
 def _title(

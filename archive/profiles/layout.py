@@ -33,10 +33,12 @@ _HEADINGS = etree.XPath(
     "//body//*[self::h1 or self::h2 or self::h3 or @itemprop='headline']"
     "[not(ancestor::a)][normalize-space()]"
 )
-# A list of stories: this many sentence-long linked titles, and mostly link text.
+# A list of stories: this many sentence-long linked titles, and mostly link text or less
+# than an article's prose besides its items (their titles, stamps and summaries).
 MIN_TITLE_WORDS = 5
 MIN_LISTED_TITLES = 3
 MIN_LIST_LINK_DENSITY = 0.5
+MIN_ARTICLE_CHARS = 200
 PROSE_BLOCKS = frozenset({"p", "blockquote", "pre", "dd"})
 # A heading names the page when it is this share of its title (the rest a site name).
 HEADING_SHARE = 0.5
@@ -118,9 +120,11 @@ def story_lists(tree: HtmlElement, main: MainBlock | None) -> list[HtmlElement]:
     titled = titled_links(tree)
     if len(titled) < MIN_LISTED_TITLES:
         return []
-    titled_ids = {id(link) for link in titled}
-    verdicts: dict[int, bool] = {}
-    found: dict[int, HtmlElement] = {}
+    # Keyed by the elements themselves: an lxml proxy nobody holds may lend its id() to
+    # the next one.
+    listed = set(titled)
+    verdicts: dict[HtmlElement, bool] = {}
+    found: dict[HtmlElement, None] = {}
     for link in titled:
         widest = None
         for ancestor in link.iterancestors():
@@ -128,20 +132,43 @@ def story_lists(tree: HtmlElement, main: MainBlock | None) -> list[HtmlElement]:
                 main is not None and holds(ancestor, main.element)
             ):
                 break
-            if id(ancestor) not in verdicts:
-                count = sum(1 for a in ancestor.iter("a") if id(a) in titled_ids)
+            if ancestor not in verdicts:
+                inside = [a for a in ancestor.iter("a") if a in listed]
                 # A paragraph that links the titles it names is prose, however many.
-                verdicts[id(ancestor)] = (
+                verdicts[ancestor] = (
                     ancestor.tag not in PROSE_BLOCKS
-                    and count >= MIN_LISTED_TITLES
-                    and link_density(ancestor) >= MIN_LIST_LINK_DENSITY
+                    and len(inside) >= MIN_LISTED_TITLES
+                    and (
+                        link_density(ancestor) >= MIN_LIST_LINK_DENSITY
+                        or prose_besides_stories(ancestor, inside) < MIN_ARTICLE_CHARS
+                    )
                 )
-            if verdicts[id(ancestor)]:
+            if verdicts[ancestor]:
                 widest = ancestor
         if widest is not None:
-            found[id(widest)] = widest
-    lists = list(found.values())
+            found[widest] = None
+    lists = list(found)
     return [block for block in lists if not any(o is not block and holds(o, block) for o in lists)]
+
+
+def prose_besides_stories(block: HtmlElement, titled: list[HtmlElement]) -> int:
+    """The prose of ``block`` outside its story items: each the largest block around one
+    of the ``titled`` links that holds no other (the title, its stamp, its summary)."""
+    titles_in: dict[HtmlElement, int] = {}
+    for link in titled:
+        for ancestor in link.iterancestors():
+            titles_in[ancestor] = titles_in.get(ancestor, 0) + 1
+            if ancestor is block:
+                break
+    items: dict[HtmlElement, None] = {}
+    for link in titled:
+        item = link
+        for ancestor in link.iterancestors():
+            if ancestor is block or titles_in.get(ancestor, 0) > 1:
+                break
+            item = ancestor
+        items[item] = None
+    return prose_chars(block) - sum(map(prose_chars, items))
 
 
 def prose_chars(element: HtmlElement) -> int:

@@ -121,6 +121,23 @@ def test_story_lists_are_found_by_their_shape_whatever_they_are_named() -> None:
     assert not any("Sáng 25/12" in text for text in texts)
 
 
+def test_a_list_of_stories_with_summaries_after_the_article_is_cut() -> None:
+    summaries = (
+        '<div class="c56e52"><h3>Xem thêm</h3><ul>'
+        + "".join(
+            f'<li><a href="/tin-tuc/bai-{n}.html">Bài số {n} về chuyển đổi số của tỉnh</a>'
+            f" <span>{n:02d}/11/2020 08:00</span><p>Tóm tắt bài số {n}: huyện đã tập trung"
+            " lãnh đạo, chỉ đạo thực hiện và đạt nhiều kết quả tích cực.</p></li>"
+            for n in range(1, 8)
+        )
+        + "</ul></div>"
+    )
+    extracted = extract_article(page(article(), after=summaries), URL, profile="generic")
+    assert "Tóm tắt" not in extracted.body
+    assert extracted.body.count(PROSE.strip()) == 4
+    assert extracted.author == "H.A"
+
+
 def test_a_cms_account_or_a_commenter_is_never_the_author() -> None:
     posted = article(date_line="09:04 25/12/2020 | Người đăng: admin | Lượt xem: 1.234", closing="")
     extracted = extract_article(page(posted, after=COMMENTS), URL, profile="generic")
