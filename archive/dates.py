@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, date, datetime, time, timedelta
 from email.utils import parsedate_to_datetime
 from enum import StrEnum
 from zoneinfo import ZoneInfo
@@ -114,8 +114,8 @@ def is_dateline(text: str) -> bool:
     """Whether ``text`` is only a date with its labels, like ``Đăng ngày 25/12/2020 09:04``."""
     rest = clean_line(text)
     found = list(find_dates(rest))
-    for date in reversed(found):
-        rest = rest[: date.start] + " " + rest[date.end :]
+    for stamp in reversed(found):
+        rest = rest[: stamp.start] + " " + rest[stamp.end :]
     return bool(found) and not _DATELINE_WORDS.sub("", rest)
 
 
@@ -233,3 +233,39 @@ def _in_portal_tz(value: datetime) -> datetime:
     # Without an offset the value is portal local time, like every printed date; with one
     # it is the publisher's own clock, whose calendar day is the one it published on.
     return value.replace(tzinfo=PORTAL_TZ) if value.tzinfo is None else value
+
+
+class DateRangeError(ValueError):
+    """A range of days that ends before it starts."""
+
+
+def check_day_range(first: date | None, last: date | None) -> None:
+    """Refuses a range of days whose first day comes after its last: it could only ever
+    select nothing, which looks like an empty archive rather than a mistyped date."""
+    if first is not None and last is not None and first > last:
+        raise DateRangeError(f"the date range ends ({last}) before it starts ({first})")
+
+
+def utc_day_bounds(
+    first: date | None, last: date | None
+) -> tuple[datetime | None, datetime | None]:
+    """Where the whole days ``first`` … ``last`` of portal time begin and end (the end
+    excluded), as aware UTC times; None for an end left open."""
+    check_day_range(first, last)
+    start = None if first is None else _start_of_day_utc(first)
+    if last is None:
+        return start, None
+    # The day after 9999-12-31 is past what datetime can hold: every moment is before it.
+    end = _LAST_MOMENT if last == date.max else _start_of_day_utc(last + timedelta(days=1))
+    return start, end
+
+
+_FIRST_MOMENT = datetime.min.replace(tzinfo=UTC)
+_LAST_MOMENT = datetime.max.replace(tzinfo=UTC)
+
+
+def _start_of_day_utc(day: date) -> datetime:
+    try:
+        return datetime.combine(day, time.min, tzinfo=PORTAL_TZ).astimezone(UTC)
+    except OverflowError:  # 0001-01-01 in Vietnam begins before datetime's first UTC moment
+        return _FIRST_MOMENT

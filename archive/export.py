@@ -9,10 +9,11 @@ again: export → import → export gives the same file.
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date
 from itertools import islice
 from pathlib import Path
 from typing import IO, Any, TypeVar
@@ -20,7 +21,7 @@ from typing import IO, Any, TypeVar
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from archive.dates import PORTAL_TZ, local_iso
+from archive.dates import check_day_range, local_iso, utc_day_bounds
 from archive.db import Archive, ArchiveError
 from archive.models import Article, Site
 
@@ -45,6 +46,7 @@ EXPORT_FIELDS = (
     "content_hash",
     "first_seen",
     "last_seen",
+    "record_hash",
 )
 EXPORT_FORMATS = ("jsonl", "csv", "parquet")
 
@@ -59,14 +61,17 @@ class ExportFilter:
     date_to: date | None = None
     article_ids: Collection[int] | None = None
 
+    def __post_init__(self) -> None:
+        check_day_range(self.date_from, self.date_to)
+
     def apply(self, statement: Select[tuple[Article]]) -> Select[tuple[Article]]:
         if self.site is not None:
             statement = statement.where(Site.key == self.site)
-        if self.date_from is not None:
-            statement = statement.where(Article.published >= _start_of_day(self.date_from))
-        if self.date_to is not None:
-            next_day = self.date_to + timedelta(days=1)
-            statement = statement.where(Article.published < _start_of_day(next_day))
+        start, end = utc_day_bounds(self.date_from, self.date_to)
+        if start is not None:
+            statement = statement.where(Article.published >= start)
+        if end is not None:
+            statement = statement.where(Article.published < end)
         return statement
 
 
@@ -77,12 +82,26 @@ def batches(items: Iterable[T], size: int) -> Iterator[list[T]]:
         yield batch
 
 
-def _start_of_day(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=PORTAL_TZ)
+def record_hash(record: dict[str, Any]) -> str:
+    """SHA-256 of every field of an exported record but this hash, as canonical JSON.
+
+    ``content_hash`` covers the title and body only (it tells versions of an article
+    apart); this one covers the whole record, so an edit to any field after export is
+    refused on import. It is a checksum, not a signature: whoever edits a record can
+    recompute it.
+    """
+    fields = {name: value for name, value in record.items() if name != "record_hash"}
+    canonical = json.dumps(fields, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
 def article_record(article: Article) -> dict[str, Any]:
     """The exported fields of one article; times in Asia/Ho_Chi_Minh, ISO 8601."""
+    record = _article_fields(article)
+    return {**record, "record_hash": record_hash(record)}
+
+
+def _article_fields(article: Article) -> dict[str, Any]:
     return {
         "url": article.url,
         "site": article.site.key,

@@ -2,8 +2,9 @@
 
 The export is the exchange format between archives (or between an archive
 and a researcher's cleaned copy), so every line is checked: a record whose
-``content_hash`` does not match its title and body was changed after export
-and is refused, naming the line.
+``record_hash`` does not match its fields, or whose ``content_hash`` does not
+match its title and body, was changed after export and is refused, naming the
+line. So is a line that is not UTF-8 JSON, or a time that is not ISO 8601.
 """
 
 from __future__ import annotations
@@ -21,11 +22,12 @@ from sqlalchemy.orm import Session
 
 from archive.db import Archive, ArchiveError
 from archive.dedup import fingerprint
-from archive.export import EXPORT_FIELDS
+from archive.export import EXPORT_FIELDS, record_hash
 from archive.models import Article, ArticleVersion, Image, Site
 from archive.store import content_hash
 
 IMPORT_BATCH = 500
+TIME_FIELDS = ("published", "updated", "first_seen", "last_seen")
 
 
 @dataclass(frozen=True)
@@ -57,29 +59,45 @@ def import_jsonl(archive: Archive, path: Path) -> ImportResult:
 
 
 def _records(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
-    with path.open(encoding="utf-8") as handle:
-        for line_number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise ArchiveError(f"{path}:{line_number}: not JSON: {exc}") from None
-            missing = [name for name in EXPORT_FIELDS if name not in record]
-            if missing:
-                raise ArchiveError(f"{path}:{line_number}: no {', '.join(missing)}")
-            yield line_number, record
+    with path.open("rb") as handle:
+        for line_number, raw in enumerate(handle, start=1):
+            record = _parse_line(raw, f"{path}:{line_number}")
+            if record is not None:
+                yield line_number, record
+
+
+def _parse_line(raw: bytes, where: str) -> dict[str, Any] | None:
+    """The record of one line of an export; None for a blank line."""
+    try:
+        line = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ArchiveError(f"{where}: not UTF-8 text; is this a JSON Lines export?") from None
+    if not line.strip():
+        return None
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise ArchiveError(f"{where}: not JSON: {exc}") from None
+    if not isinstance(record, dict):
+        raise ArchiveError(f"{where}: not a JSON object")
+    missing = [name for name in EXPORT_FIELDS if name not in record]
+    if missing:
+        raise ArchiveError(f"{where}: no {', '.join(missing)}")
+    return record
 
 
 def _article(
     session: Session, site_ids: dict[str, int], record: dict[str, Any], where: str
 ) -> Article:
+    if record_hash(record) != record["record_hash"]:
+        raise ArchiveError(f"{where}: record_hash does not match the record's fields")
     digest = content_hash(record["title"], record["body"])
     if digest != record["content_hash"]:
         raise ArchiveError(f"{where}: content_hash does not match the title and body")
     if record["site"] not in site_ids:
         site_ids[record["site"]] = _site_id(session, record)
-    first_seen = _time(record["first_seen"])
+    times = {name: _time(record, name, where) for name in TIME_FIELDS}
+    first_seen = times["first_seen"]
     # By id, not by object: a Site object would keep every article in its collection.
     article = Article(
         site_id=site_ids[record["site"]],
@@ -87,8 +105,8 @@ def _article(
         title=record["title"],
         summary=record["summary"],
         body=record["body"],
-        published=_time(record["published"]),
-        updated=_time(record["updated"]),
+        published=times["published"],
+        updated=times["updated"],
         author=record["author"],
         source=record.get("source"),
         category=record["category"],
@@ -97,7 +115,7 @@ def _article(
         profile=record["profile"],
         content_hash=digest,
         first_seen=first_seen,
-        last_seen=_time(record["last_seen"]),
+        last_seen=times["last_seen"],
         images=[Image(src=image["src"], caption=image["caption"]) for image in record["images"]],
     )
     fingerprint(article)
@@ -136,5 +154,11 @@ def _link_duplicates(session: Session, duplicates: list[tuple[str, str]]) -> Non
         )
 
 
-def _time(value: str | None) -> datetime | None:
-    return datetime.fromisoformat(value) if value else None
+def _time(record: dict[str, Any], name: str, where: str) -> datetime | None:
+    value = record[name]
+    if not value:
+        return None
+    try:
+        return datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise ArchiveError(f"{where}: {name} {value!r} is not an ISO 8601 time") from None

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import or_, select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session
 
 from archive.db import Archive, ArchiveError
@@ -27,13 +27,19 @@ class VersionEntry:
 
 
 def find_article(session: Session, url: str) -> Article:
-    """The article at ``url`` (any spelling of it); ArchiveError when there is none."""
+    """The article at ``url`` (any spelling of it); ArchiveError when there is none, saying
+    whether the URL was fetched at all."""
     article = session.scalar(select(Article).where(Article.url.in_({url, canonical_url(url)})))
     if article is None:
         article = _article_by_site_spelling(session, url)
-    if article is None:
-        raise ArchiveError(f"no article archived at {url}")
-    return article
+    if article is not None:
+        return article
+    if session.scalar(_captures_of({url, canonical_url(url)}).limit(1)) is None:
+        raise ArchiveError(f"no article archived at {url}: it was never fetched")
+    raise ArchiveError(
+        f"no article archived at {url}: it was fetched but is not an article"
+        " (show --raw prints what was fetched)"
+    )
 
 
 def _article_by_site_spelling(session: Session, url: str) -> Article | None:
@@ -79,11 +85,16 @@ def _text_lines(version: ArticleVersion) -> list[str]:
     return [f"# {version.title or ''}", *version.body.splitlines()]
 
 
-def archived_response(archive: Archive, warc_dir: Path, url: str) -> StoredResponse:
-    """The last archived response for ``url`` (a fetched URL or an article's), read from its
-    WARC file; a revisit is followed to the response whose payload it repeats."""
+def archived_response(
+    archive: Archive, warc_dir: Path, url: str, at: datetime | None = None
+) -> StoredResponse:
+    """The archived response for ``url`` (a fetched URL or an article's) captured closest to
+    ``at``, or the last one, read from its WARC file; a revisit is followed to the response
+    whose payload it repeats."""
     with archive.sessions() as session:
         capture = _last_capture(session, url)
+        if at is not None:
+            capture = _capture_closest_to(session, capture.url, at)
         if capture.warc_type == "revisit":
             capture = _revisited(session, capture)
     if capture.warc_file is None or capture.warc_offset is None:
@@ -94,19 +105,36 @@ def archived_response(archive: Archive, warc_dir: Path, url: str) -> StoredRespo
         raise ArchiveError(f"cannot read {capture.warc_file}@{capture.warc_offset}: {exc}") from exc
 
 
-def _last_capture(session: Session, url: str) -> Capture:
-    capture = session.scalar(
-        select(Capture)
-        .where(or_(Capture.url == url, Capture.final_url == url), Capture.warc_file.is_not(None))
-        .order_by(Capture.id.desc())
-        .limit(1)
+def _captures_of(urls: set[str]) -> Select[tuple[Capture]]:
+    """Captures with a WARC record that requested, or were redirected to, one of ``urls``."""
+    return select(Capture).where(
+        or_(Capture.url.in_(urls), Capture.final_url.in_(urls)), Capture.warc_file.is_not(None)
     )
+
+
+def _last_capture(session: Session, url: str) -> Capture:
+    capture = session.scalar(_captures_of({url}).order_by(Capture.id.desc()).limit(1))
     if capture is not None:
         return capture
     article = find_article(session, url)
     if article.capture_id is None:
         raise ArchiveError(f"no capture recorded for {url}")
     return session.get_one(Capture, article.capture_id)
+
+
+def _capture_closest_to(session: Session, url: str, at: datetime) -> Capture:
+    """The capture of ``url`` nearest in time to ``at``, before or after it."""
+    before = session.scalar(
+        _captures_of({url})
+        .where(Capture.fetched_at <= at)
+        .order_by(Capture.fetched_at.desc())
+        .limit(1)
+    )
+    after = session.scalar(
+        _captures_of({url}).where(Capture.fetched_at > at).order_by(Capture.fetched_at).limit(1)
+    )
+    nearest = [capture for capture in (before, after) if capture is not None]
+    return min(nearest, key=lambda capture: abs(capture.fetched_at - at))
 
 
 def _revisited(session: Session, revisit: Capture) -> Capture:

@@ -63,8 +63,38 @@ def run_summary(run: CrawlRun) -> dict[str, Any]:
         "articles_unchanged": run.articles_unchanged,
         "errors": run.errors,
         "articles_without": articles_without(run.site_stats.values()),
+        "warnings": [
+            f"{key}: {warning}"
+            for key, stats in run.site_stats.items()
+            if (warning := empty_site_warning(stats))
+        ],
         "site_stats": run.site_stats,
     }
+
+
+def empty_site_warning(stats: Mapping[str, Any]) -> str | None:
+    """Why a site whose pages were fetched gave no article, with the likely reason; None when
+    it gave some, or when an incremental crawl rightly found nothing new."""
+    pages = stats.get("pages_fetched", 0)
+    archived = sum(
+        stats.get(name, 0) for name in ("articles_new", "articles_updated", "articles_unchanged")
+    )
+    known = stats.get("known_skipped", 0) + stats.get("revalidated", 0)
+    if not pages or archived or known or stats.get("mode") == "incremental":
+        return None
+    found = f"{pages} pages fetched but no article archived"
+    if stats.get("out_of_scope"):
+        return (
+            f"{found}: {stats['out_of_scope']} links led off the site's host and port, likely "
+            "because its base_url or start URL spells the host differently from the site's "
+            "own links (www., an IP address, another port)"
+        )
+    if stats.get("robots_forbidden"):
+        return f"{found}: robots.txt forbade {stats['robots_forbidden']} pages"
+    return (
+        f"{found}: no page read as an article of its family; check the site's family, or "
+        "crawl with --no-profiles"
+    )
 
 
 def articles_without(site_stats: Iterable[Mapping[str, Any]]) -> dict[str, int]:

@@ -1,5 +1,6 @@
 """Checking that the database, the search index and the WARC files tell the same story.
 
+* an SQLite database passes SQLite's own check of its pages;
 * every article is indexed, with the content hash it has in the database;
 * every index entry is an article of the database;
 * every capture's WARC record can be read at its offset, is of the recorded
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 from itertools import groupby
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from archive.db import Archive
 from archive.models import Article, Capture
@@ -27,8 +28,9 @@ VERIFY_BATCH = 1000
 
 @dataclass(frozen=True)
 class Problem:
-    kind: str  # "not indexed", "stale index entry", "index entry without article", "warc"
-    subject: str  # an article URL, an index id or a capture's WARC location
+    # "database", "not indexed", "stale index entry", "index entry without article", "warc"
+    kind: str
+    subject: str  # the database, an article URL, an index id or a capture's WARC location
     detail: str
 
     def __str__(self) -> str:
@@ -48,7 +50,7 @@ class VerifyReport:
 
 
 def verify_archive(archive: Archive, indexed: Mapping[str, str], warc_dir: Path) -> VerifyReport:
-    problems: list[Problem] = []
+    problems = list(database_problems(archive))
     article_count = 0
     with archive.sessions() as session:
         rows = session.execute(
@@ -70,6 +72,18 @@ def verify_archive(archive: Archive, indexed: Mapping[str, str], warc_dir: Path)
         ).all()
     problems.extend(warc_problems(captures, warc_dir))
     return VerifyReport(article_count, len(indexed), len(captures), problems)
+
+
+def database_problems(archive: Archive) -> Iterator[Problem]:
+    """What SQLite's ``quick_check`` finds wrong with the pages of the database: damage that
+    the queries below may not read."""
+    if archive.engine.dialect.name != "sqlite":
+        return
+    with archive.engine.connect() as connection:
+        findings = connection.execute(text("PRAGMA quick_check")).scalars().all()
+    if findings != ["ok"]:
+        for finding in findings:
+            yield Problem("database", archive.display_url, f"{finding}; see `rebuild`")
 
 
 def _index_problems(

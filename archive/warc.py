@@ -37,6 +37,7 @@ from warcio.warcwriter import WARCWriter
 SOFTWARE = "portal-archive"
 DEFAULT_MAX_BYTES = 1_000_000_000
 WARC_SUFFIX = ".warc.gz"
+WARC_VERSION = "1.1"
 # The payload is stored as sent but without chunked framing (Twisted removes it), so
 # the framing headers are replaced by the stored payload's Content-Length. A
 # Content-Encoding stays: the payload is still compressed, as replay tools expect.
@@ -145,10 +146,11 @@ class WarcWriter:
             sequence += 1
         self._name = f"{stem}-{sequence:05d}{WARC_SUFFIX}"
         self._handle = (self.directory / self._name).open("xb")
-        self._writer = WARCWriter(self._handle, gzip=True)
+        # The version the warcinfo record says the file conforms to.
+        self._writer = WARCWriter(self._handle, gzip=True, warc_version=WARC_VERSION)
         info = {
             "software": software_version(),
-            "format": "WARC File Format 1.1",
+            "format": f"WARC File Format {WARC_VERSION}",
             "conformsTo": "https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/",
             "isPartOf": f"crawl-run-{self.run_id}",
             "description": f"portal-archive crawl run {self.run_id}, site {self.site_key}",

@@ -131,6 +131,7 @@ class ArchiveRecorder:
         self.store = context.store
         self.interval = crawler.settings.getfloat("PORTAL_COUNTERS_INTERVAL")
         self.task: LoopingCall | None = None
+        self.shutdown_trigger: Any = None
         self.earlier: dict[str, Any] = {}
 
     @classmethod
@@ -145,6 +146,15 @@ class ArchiveRecorder:
         if self.interval > 0:
             self.task = LoopingCall(self.save_counters)
             self.task.start(self.interval, now=False)
+        # Imported here: Scrapy installs the reactor it is configured with before extensions
+        # exist, and a module-level import would install the default one first.
+        from twisted.internet import reactor
+
+        # A second Ctrl-C stops the reactor without closing the spider; its counts are saved
+        # all the same.
+        self.shutdown_trigger = reactor.addSystemEventTrigger(
+            "before", "shutdown", self.save_counters
+        )
 
     def save_counters(self) -> None:
         counters = merge_counters(self.earlier, site_counters(self.stats))
@@ -153,6 +163,11 @@ class ArchiveRecorder:
     def spider_closed(self, reason: str) -> None:
         if self.task is not None and self.task.running:
             self.task.stop()
+        if self.shutdown_trigger is not None:
+            from twisted.internet import reactor
+
+            reactor.removeSystemEventTrigger(self.shutdown_trigger)
+            self.shutdown_trigger = None
         self.save_counters()
         if self.context.owns_run:
             status = "finished" if reason == "finished" else reason

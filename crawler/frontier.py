@@ -13,13 +13,9 @@ again. A run that ends any other way deletes its frontier.
 
 from __future__ import annotations
 
-import fcntl
-import hashlib
 import logging
-import os
 import pickle
 from collections.abc import AsyncIterator, Collection, Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Self
@@ -34,7 +30,7 @@ from scrapy.utils.request import request_from_dict
 from sqlalchemy import delete, select, update
 
 from archive.datadir import DataDir
-from archive.db import Archive, ArchiveError, open_archive
+from archive.db import Archive, open_archive
 from archive.models import (
     Article,
     ArticleVersion,
@@ -207,28 +203,6 @@ def catch_up_index(archive: Archive, index_dir: Path) -> int:
             if indexed.get(str(article_id)) != digest
         ]
         return index.add(session.scalars(select(Article).where(Article.id.in_(stale))))
-
-
-@contextmanager
-def crawl_lock(jobs_dir: Path, site_keys: Collection[str]) -> Iterator[None]:
-    """Holds the lock of one set of sites for a crawl; a crawl of the same sites that is still
-    running is an error. The OS drops the lock when its process dies, however it dies."""
-    name = hashlib.sha1(" ".join(sorted(site_keys)).encode("utf-8")).hexdigest()[:16]
-    jobs_dir.mkdir(parents=True, exist_ok=True)
-    with (jobs_dir / f"crawl-{name}.lock").open("a+", encoding="ascii") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            handle.seek(0)
-            pid = handle.read().strip() or "?"
-            raise ArchiveError(
-                f"another crawl of the same sites is running (pid {pid}); "
-                "wait for it to end or stop it first"
-            ) from None
-        handle.truncate(0)
-        handle.write(str(os.getpid()))
-        handle.flush()
-        yield
 
 
 def _frontier_from(settings: BaseSettings) -> FrontierStore:

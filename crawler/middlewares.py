@@ -12,6 +12,8 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
 from scrapy.http.headers import Headers
+from scrapy.utils.defer import maybe_deferred_to_future
+from twisted.internet.defer import Deferred
 
 from archive.models import utcnow
 from archive.store import CaptureRecord
@@ -72,6 +74,60 @@ def _normalised(encoding: str) -> str:
     return codecs.lookup(encoding).name if encoding else ""
 
 
+# Set on a request answered with a copy of a robots.txt response already fetched.
+ROBOTS_TXT_COPY = "robots_txt_copy"
+
+
+def is_robots_txt(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.path == "/robots.txt" and not parts.query
+
+
+class RobotsTxtOnceMiddleware:
+    """Fetches each robots.txt once per crawl.
+
+    Scrapy's RobotsTxtMiddleware fetches it for its rules and the spider for the
+    sitemaps it names; whichever comes second is answered with a copy of the
+    first's response (waiting for it while it is on its way), which is archived
+    once. It sits nearer the downloader than ``WarcCaptureMiddleware``.
+    """
+
+    def __init__(self) -> None:
+        self.fetched: dict[str, Response] = {}
+        # robots.txt URL on its way → the requests waiting for its response.
+        self.waiting: dict[str, list[Deferred[None]]] = {}
+
+    async def process_request(self, request: Request) -> Response | None:
+        url = request.url
+        if not is_robots_txt(url):
+            return None
+        if url in self.waiting:
+            waiter: Deferred[None] = Deferred()
+            self.waiting[url].append(waiter)
+            await maybe_deferred_to_future(waiter)
+        fetched = self.fetched.get(url)
+        if fetched is None:
+            # The first request, or the one after a fetch that failed, goes to the server.
+            self.waiting.setdefault(url, [])
+            return None
+        request.meta[ROBOTS_TXT_COPY] = True
+        return fetched.replace(request=request)
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        if request.url in self.waiting and not request.meta.get(ROBOTS_TXT_COPY):
+            self.fetched[request.url] = response
+            self._release(request.url)
+        return response
+
+    def process_exception(self, request: Request, exception: Exception) -> None:
+        if request.url in self.waiting and not request.meta.get(ROBOTS_TXT_COPY):
+            self._release(request.url)
+
+    def _release(self, url: str) -> None:
+        for waiter in self.waiting.pop(url):
+            waiter.callback(None)
+
+
 class WarcCaptureMiddleware:
     """Writes every HTTP exchange to the run's WARC files and records it as a ``Capture``.
 
@@ -96,6 +152,8 @@ class WarcCaptureMiddleware:
         return cls(crawler, crawl_context(crawler))
 
     def process_response(self, request: Request, response: Response) -> Response:
+        if request.meta.get(ROBOTS_TXT_COPY):
+            return response
         exchange = http_exchange(request, response)
         digest = payload_digest(exchange.body)
         revisit = self.store.earlier_capture(exchange.url, digest)

@@ -16,7 +16,8 @@ from archive.db import open_archive
 from archive.models import CrawlRun
 from archive.sites import SiteConfig
 from archive.store import RUN_COUNTERS, ArchiveStore
-from crawler.frontier import RESUMABLE, FrontierStore, crawl_lock, resume_run
+from crawler.frontier import INTERRUPTED, RESUMABLE, FrontierStore, catch_up_index, resume_run
+from crawler.locks import crawl_lock
 from crawler.politeness import STALLED
 from crawler.spiders.portal import PortalSpider
 
@@ -44,6 +45,28 @@ def crawl_settings(
     return settings
 
 
+def setting_problem(name: str, value: str) -> str | None:
+    """Why ``-s NAME=VALUE`` cannot work, checked against the type of the setting's default so
+    that a typo stops the crawl before it starts rather than inside Scrapy; None if it can."""
+    default = crawl_settings_defaults().get(name)
+    readers = {bool: "getbool", int: "getint", float: "getfloat"}
+    reader = next((readers[kind] for kind in readers if type(default) is kind), None)
+    if reader is None:
+        return None
+    try:
+        getattr(Settings({name: value}), reader)(name)
+    except ValueError:
+        kind = "true or false" if reader == "getbool" else f"a number like {default!r}"
+        return f"-s {name}={value}: {name} takes {kind}"
+    return None
+
+
+def crawl_settings_defaults() -> Settings:
+    settings = Settings()
+    settings.setmodule("crawler.settings", priority="project")
+    return settings
+
+
 def _finish_reason(crawler: Crawler) -> str | None:
     try:
         return crawler.stats.get_value("finish_reason")
@@ -52,13 +75,24 @@ def _finish_reason(crawler: Crawler) -> str | None:
         return "failed"
 
 
-def _run_status(crawlers: list[Crawler]) -> str:
+def _fetched_nothing(crawler: Crawler) -> bool:
+    return crawler.stats is not None and not crawler.stats.get_value("response_received_count")
+
+
+def _run_status(crawlers: list[Crawler], resumed: bool) -> str:
     reasons = {_finish_reason(crawler) for crawler in crawlers}
-    if reasons <= {"finished"}:
-        return "finished"
-    if "shutdown" in reasons:
+    # None: the spider never closed, because a second Ctrl-C stopped the reactor at once.
+    if "shutdown" in reasons or None in reasons:
         return "interrupted"
-    return STALLED if STALLED in reasons else "failed"
+    if STALLED in reasons:
+        return STALLED
+    if reasons - {"finished"}:
+        return "failed"
+    # A site that answered nothing was not crawled, however cleanly its spider ended; a resumed
+    # run may have had nothing left to fetch.
+    if not resumed and any(_fetched_nothing(crawler) for crawler in crawlers):
+        return "failed"
+    return "finished"
 
 
 def run_crawl(
@@ -84,7 +118,8 @@ def _run(
     archive = open_archive(data_dir.db_url)
     store = ArchiveStore(archive)
     frontier = FrontierStore(archive)
-    run_id = resume_run(frontier, data_dir, keys) or store.start_run(keys)
+    resumed = resume_run(frontier, data_dir, keys)
+    run_id = resumed or store.start_run(keys)
     settings = crawl_settings(data_dir, config_path, run_id, overrides)
     process = CrawlerProcess(settings)
     logging.getLogger("scrapy").setLevel(settings.get("LOG_LEVEL"))
@@ -96,11 +131,15 @@ def _run(
     status = "failed"
     try:
         process.start()
-        status = _run_status(crawlers)
+        status = _run_status(crawlers, resumed is not None)
     finally:
         store.finish_run(run_id, status)
         if status not in RESUMABLE:
             frontier.clear(run_id)
+    if status == INTERRUPTED:
+        # A forced stop skips the pipelines' last index batch; search finds every stored
+        # article all the same, and the resumed run has nothing to catch up.
+        catch_up_index(archive, data_dir.index_dir)
     with archive.sessions() as session:
         run = session.get_one(CrawlRun, run_id)
         totals = {name: getattr(run, name) for name in RUN_COUNTERS}

@@ -40,6 +40,8 @@ DOWNLOADER_MIDDLEWARES = {
     # Next to the downloader, before redirects, retries and decompression touch
     # the response, so every exchange is archived as it came.
     "crawler.middlewares.WarcCaptureMiddleware": 800,
+    # Nearer the downloader still: the copy of a robots.txt fetched already is not archived.
+    "crawler.middlewares.RobotsTxtOnceMiddleware": 850,
 }
 SPIDER_MIDDLEWARES = {
     # Nearer the engine than every middleware that drops requests, and than

@@ -127,11 +127,7 @@ class ArticleIndex:
 
     def indexed_hashes(self) -> dict[str, str]:
         """The content hash of every indexed article, by article id."""
-        with self._index.searcher() as searcher:
-            reader = searcher.reader()
-            ids = reader.column_reader("article_id")
-            hashes = reader.column_reader("content_hash")
-            return {ids[docnum]: hashes[docnum] for docnum in reader.all_doc_ids()}
+        return _hashes_of(self._index)
 
     @contextmanager
     def _writer(self, **commit_options: Any) -> Iterator[IndexWriter]:
@@ -159,10 +155,36 @@ class ArticleIndex:
 
 
 def open_index(index_dir: Path) -> Index:
-    """The existing index in ``index_dir``, for searching."""
+    """The existing index in ``index_dir``, for searching; never creates anything."""
     if not whoosh_index.exists_in(index_dir):
         raise IndexNotFoundError(f"no search index in {index_dir}; run a crawl or reindex first")
-    return whoosh_index.open_dir(index_dir)
+    index = whoosh_index.open_dir(index_dir)
+    # A writer creates the index before its first commit (a crawl may stop before its first
+    # batch); Whoosh cannot read columns of an index without segments.
+    if index.is_empty():
+        raise IndexNotFoundError(
+            f"the search index in {index_dir} holds no articles; run reindex if the archive has any"
+        )
+    return index
+
+
+def indexed_hashes(index_dir: Path) -> dict[str, str]:
+    """The content hash of every article indexed in ``index_dir``, by article id; none if there
+    is no index. Opens the index for reading only."""
+    try:
+        return _hashes_of(open_index(index_dir))
+    except IndexNotFoundError:
+        return {}
+
+
+def _hashes_of(index: Index) -> dict[str, str]:
+    if index.is_empty():
+        return {}
+    with index.searcher() as searcher:
+        reader = searcher.reader()
+        ids = reader.column_reader("article_id")
+        hashes = reader.column_reader("content_hash")
+        return {ids[docnum]: hashes[docnum] for docnum in reader.all_doc_ids()}
 
 
 def _open_or_create(index_dir: Path) -> Index:

@@ -15,7 +15,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, replace
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime
 from html import escape as html_escape
 from pathlib import Path
 from typing import Any, Literal
@@ -37,7 +37,7 @@ from whoosh.reading import IndexReader
 from whoosh.searching import Hit as WhooshHit
 from whoosh.searching import Searcher
 
-from archive.dates import PORTAL_TZ, local_iso
+from archive.dates import PORTAL_TZ, check_day_range, local_iso, utc_day_bounds
 from search.analysis import fold, folded_analyzer
 from search.errors import EmptyQueryError, QueryError
 from search.indexer import COPY_MARK, open_index, to_naive_utc
@@ -52,6 +52,10 @@ SNIPPET_CHARS = 240
 _SNIPPET_CONTEXT_CHARS = 80
 _SNIPPET_FRAGMENTS = 2
 _ELLIPSIS = " … "
+# A query is typed, or pasted from a headline or a paragraph; parsing and matching grow with
+# its words, and a pasted page took minutes. The command line and the web interface share these.
+MAX_QUERY_CHARS = 1000
+MAX_QUERY_WORDS = 64
 
 # Wildcards would turn a trailing "?" ("là gì?") into "any one letter", and
 # field syntax would read "Ghi chú:" as a field name; prefixes stay useful.
@@ -185,17 +189,24 @@ def timeline(
 def _prepare(
     index_dir: Path, query: str, **filters: Any
 ) -> tuple[FileIndex, wq.Query, wq.Query | None]:
-    """The open index, the parsed query and the filters' restriction; the query is checked
-    before the index is opened so an empty query is reported as such."""
+    """The open index, the parsed query and the filters' restriction; the query and the dates
+    are checked before the index is opened so a mistake in them is reported as such."""
     check_query_text(query)
+    check_day_range(filters.get("date_from"), filters.get("date_to"))
     index = open_index(index_dir)
     return index, parse_query(query, index.schema), filter_query(index.schema, **filters)
 
 
 def check_query_text(text: str) -> None:
-    """Refuses an empty query before any index is opened."""
+    """Refuses an empty or an overlong query before any index is opened."""
     if not text or not text.strip():
         raise EmptyQueryError("the search query is empty: type at least one word")
+    words = len(text.split())
+    if len(text) > MAX_QUERY_CHARS or words > MAX_QUERY_WORDS:
+        raise QueryError(
+            f"the search query is too long ({len(text)} characters, {words} words):"
+            f" use at most {MAX_QUERY_CHARS} characters and {MAX_QUERY_WORDS} words"
+        )
 
 
 def parse_query(text: str, schema: Schema) -> wq.Query:
@@ -356,16 +367,11 @@ def _whole_value_query(schema: Schema, fieldname: str, value: str) -> wq.Query:
 
 
 def _date_range(date_from: date | None, date_to: date | None) -> wq.Query:
-    if date_from and date_to and date_from > date_to:
-        raise QueryError(f"date_from {date_from} is after date_to {date_to}")
-    start = _start_of_day_utc(date_from) if date_from else None
-    end = _start_of_day_utc(date_to + timedelta(days=1)) if date_to else None
+    start, end = (
+        None if bound is None else to_naive_utc(bound)
+        for bound in utc_day_bounds(date_from, date_to)
+    )
     return wq.DateRange("published", start, end, endexcl=True)
-
-
-def _start_of_day_utc(day: date) -> datetime:
-    """Midnight of ``day`` in Vietnam, as the naive UTC the index stores."""
-    return to_naive_utc(datetime.combine(day, time.min, tzinfo=PORTAL_TZ))
 
 
 def _check_paging(limit: int, page: int) -> None:

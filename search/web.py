@@ -22,14 +22,17 @@ from urllib.parse import parse_qs, urlencode
 from wsgiref.simple_server import WSGIServer
 from wsgiref.types import StartResponse, WSGIEnvironment
 
-from archive.dates import PORTAL_TZ
+from archive.dates import PORTAL_TZ, DateRangeError
 from archive.db import Archive
 from archive.models import Article, Site
 from search.errors import IndexNotFoundError, QueryError
 from search.query import Hit, SearchResults, search, timeline
 
 PAGE_SIZE = 20
-_ARTICLE_PATH = re.compile(r"/article/(\d+)")
+# Ids are SQLite integers (at most 2**63 - 1); 18 digits always fit, longer ones are no article.
+_ARTICLE_PATH = re.compile(r"/article/(\d{1,18})")
+# What a reader can get wrong: shown on the page (or as a 400), never as a server error.
+_READER_ERRORS = (QueryError, DateRangeError, IndexNotFoundError)
 
 WSGIApp = Callable[[WSGIEnvironment, StartResponse], Iterable[bytes]]
 
@@ -122,7 +125,7 @@ def _api_search(request: Request, index_dir: Path) -> tuple[str, str, str]:
             limit=PAGE_SIZE,
             page=request.page(),
         )
-    except (QueryError, IndexNotFoundError) as exc:
+    except _READER_ERRORS as exc:
         return "400 Bad Request", content_type, json.dumps({"error": str(exc)})
     return "200 OK", content_type, json.dumps(results.to_dict(), ensure_ascii=False)
 
@@ -138,7 +141,7 @@ def _search_page(request: Request, index_dir: Path) -> str:
             index_dir, query, **filters, limit=PAGE_SIZE, page=request.page(), snippet_format="html"
         )
         periods = timeline(index_dir, query, **filters, by="year")
-    except (QueryError, IndexNotFoundError) as exc:
+    except _READER_ERRORS as exc:
         return _layout("Tìm kiếm", form + f'<p class="error">{escape(str(exc))}</p>')
     body = form + _timeline_table(periods) + _results_html(results) + _pager(request, results)
     return _layout(f"{query} — tìm kiếm", body)

@@ -56,8 +56,8 @@ class PortalSpider(scrapy.Spider):
         # Scrapy reads the crawler's settings only after the spider exists, so the site's own
         # politeness settings still reach the downloader, robots.txt and AutoThrottle.
         apply_crawl_policy(site.crawl, crawler.settings)
-        # UserAgentMiddleware prefers a spider's own user_agent to USER_AGENT.
-        spider.user_agent = user_agent(crawler.settings)
+        # The contact goes into USER_AGENT itself, which the downloader and robots.txt read.
+        crawler.settings.set("USER_AGENT", user_agent(crawler.settings), priority="cmdline")
         return spider
 
     async def start(self) -> AsyncIterator[scrapy.Request]:

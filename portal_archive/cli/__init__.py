@@ -22,6 +22,7 @@ COMMANDS = (
     maintenance.reindex,
     maintenance.import_command,
     maintenance.verify,
+    maintenance.rebuild,
     maintenance.cdx,
     demo.demo,
 )

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TypeVar
 
 import click
 
 from archive.datadir import DATA_ENV, DataDir
-from archive.db import Archive, ArchiveError, open_archive
+from archive.dates import DateRangeError
+from archive.db import Archive, ArchiveError, open_archive, open_archive_read_only
 from archive.sites import ConfigError
 from search.errors import IndexLockedError, QueryError
 
 # Errors a user can fix; they become one line on stderr and exit code 1.
-USER_ERRORS = (ConfigError, ArchiveError, QueryError, IndexLockedError, OSError)
+USER_ERRORS = (ConfigError, ArchiveError, QueryError, DateRangeError, IndexLockedError, OSError)
 
 
 def fail(message: str) -> NoReturn:
@@ -24,7 +27,13 @@ def fail(message: str) -> NoReturn:
 class PortalArchiveGroup(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
-            return super().invoke(ctx)
+            result = super().invoke(ctx)
+            # Flushed here, a closed pipe is handled below rather than reported by Python at exit.
+            sys.stdout.flush()
+            return result
+        except BrokenPipeError:
+            # The reader stopped reading (`search … | head`): click's main exits quietly.
+            raise
         except USER_ERRORS as exc:
             fail(str(exc))
 
@@ -44,13 +53,17 @@ def parse_overrides(values: tuple[str, ...]) -> dict[str, str]:
 
 
 def read_archive(ctx: click.Context) -> Archive:
-    """The archive, for a command that only reads it."""
-    return open_archive(data_dir(ctx).db_url)
+    """The archive, for a command that only reads it: opened read-only, never created or
+    migrated."""
+    return open_archive_read_only(data_dir(ctx).db_url)
 
 
 def write_archive(ctx: click.Context) -> Archive:
-    """The archive, for a command that writes to it."""
-    return open_archive(data_dir(ctx).db_url)
+    """The archive, for a command that writes to it: the data directory is created and the
+    schema migrated if need be."""
+    directory = data_dir(ctx)
+    directory.create()
+    return open_archive(directory.db_url)
 
 
 def parse_day(_ctx: click.Context, _param: click.Parameter, value: str | None) -> date | None:
@@ -81,3 +94,38 @@ def main(ctx: click.Context, data: Path | None, db: str | None) -> None:
     `stats` and `export`. `demo` shows the whole flow on the offline testbed.
     """
     ctx.obj = DataDir.resolve(data, db)
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def config_option(help_text: str, *, default: Path | None = Path("sites.toml")) -> Callable[[F], F]:
+    """``--config FILE``: a sites config, as every command that reads one names it."""
+    return click.option(
+        "--config",
+        "config_path",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=default,
+        show_default=default is not None,
+        help=help_text,
+    )
+
+
+def output_option(
+    help_text: str = "Write to this file instead of standard output.",
+) -> Callable[[F], F]:
+    return click.option(
+        "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help=help_text
+    )
+
+
+def day_range_options(command: F) -> F:
+    """``--from`` and ``--to``: whole days of Vietnam time, both included."""
+    command = click.option(
+        "--to", "date_to", callback=parse_day, metavar="YYYY-MM-DD",
+        help="Published on or before this day.",
+    )(command)  # fmt: skip
+    return click.option(
+        "--from", "date_from", callback=parse_day, metavar="YYYY-MM-DD",
+        help="Published on or after this day.",
+    )(command)  # fmt: skip

@@ -8,20 +8,30 @@ from typing import Any
 
 import click
 
-from archive.sites import adhoc_site, is_site_url, load_sites, select_sites, write_sites
-from archive.stats import articles_without, crawl_runs, run_report
-from portal_archive.cli.common import data_dir, fail, parse_overrides, read_archive
+from archive.sites import (
+    adhoc_site,
+    check_site_url,
+    is_site_url,
+    load_sites,
+    select_sites,
+    write_sites,
+)
+from archive.stats import articles_without, crawl_runs, empty_site_warning, run_report
+from crawler.locks import is_locked
+from portal_archive.cli.common import (
+    config_option,
+    data_dir,
+    fail,
+    parse_overrides,
+    read_archive,
+)
+
+# How `crawls` tells that a run shown interrupted can go on.
+RESUME_HINT = "run the same crawl command again to resume it"
 
 
 @click.command()
-@click.option(
-    "--config",
-    "config_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=Path("sites.toml"),
-    show_default=True,
-    help="Sites config (TOML) naming each portal, its CMS family and start URLs.",
-)
+@config_option("Sites config (TOML) naming each portal, its CMS family and start URLs.")
 @click.argument("sites", nargs=-1)
 @click.option(
     "--no-profiles",
@@ -82,11 +92,17 @@ def crawl(
     from crawler.context import NO_PROFILES_SETTING
     from crawler.discovery import detect_site_family
     from crawler.politeness import STALLED
-    from crawler.runner import run_crawl
+    from crawler.runner import run_crawl, setting_problem
 
-    start_urls = [site for site in sites if is_site_url(site)]
+    # Everything is checked before anything is fetched or created.
+    start_urls = [check_site_url(site) for site in sites if is_site_url(site)]
     keys = tuple(site for site in sites if not is_site_url(site))
     selected = select_sites(load_sites(config_path), keys) if keys or not start_urls else []
+    setting_overrides = parse_overrides(overrides)
+    for name, value in setting_overrides.items():
+        problem = setting_problem(name, value)
+        if problem:
+            fail(problem)
     if start_urls:
         selected += [adhoc_site(url, detect_site_family(url)) for url in start_urls]
         # The spiders read their site from a config file, so the ad-hoc sites get one.
@@ -100,9 +116,13 @@ def crawl(
         settings |= {"DOWNLOAD_DELAY": delay, "AUTOTHROTTLE_START_DELAY": max(delay, 0.1)}
     if contact:
         settings["PORTAL_CONTACT"] = contact
-    settings |= parse_overrides(overrides)
+    settings |= setting_overrides
     outcome = run_crawl(data_dir(ctx), config_path, selected, settings)
     print_crawl_summary(outcome.run_id, outcome.status, outcome.site_stats, outcome.totals)
+    for key, stats in outcome.site_stats.items():
+        warning = empty_site_warning(stats)
+        if warning:
+            click.echo(f"Warning: {key}: {warning}", err=True)
     if outcome.status == STALLED:
         stalled = [
             key for key, stats in outcome.site_stats.items() if stats["finish_reason"] == STALLED
@@ -121,6 +141,11 @@ def crawl(
         fail("could not crawl " + "; ".join(unreachable))
     if outcome.status == "interrupted":
         fail(f"crawl {outcome.run_id} interrupted; run the same command again to continue")
+    if outcome.status != "finished":
+        fail(
+            f"crawl {outcome.run_id} {outcome.status}; "
+            f"`portal-archive report {outcome.run_id} --failures` lists what failed"
+        )
 
 
 def print_crawl_summary(
@@ -165,18 +190,56 @@ def _without(counts: dict[str, int]) -> str:
 @click.option("--json", "as_json", is_flag=True, help="Print the runs as a JSON list.")
 @click.pass_context
 def crawls(ctx: click.Context, as_json: bool) -> None:
-    """List the crawl runs: when, how they ended, their sites, pages and articles."""
-    runs = crawl_runs(read_archive(ctx))
+    """List the crawl runs: when, how they ended, their mode, sites, pages and articles.
+
+    A run still recorded running whose sites no crawl holds was killed; it is
+    shown interrupted, and the same crawl command resumes it.
+    """
+    runs = [_with_live_status(run, data_dir(ctx).jobs_dir) for run in crawl_runs(read_archive(ctx))]
     if as_json:
         click.echo(json.dumps(runs, ensure_ascii=False, indent=2))
         return
+    if not runs:
+        click.echo("no crawls yet")
+        return
+    click.echo(_run_row(CRAWLS_HEADER))
     for run in runs:
-        click.echo(
-            f"{run['id']:>5}  {run['started']}  {run['finished'] or '-':<25}  "
-            f"{run['status']:<11} {run['pages_fetched']:>7} pages  {run['articles_new']:>6} new  "
-            f"{run['articles_updated']:>5} updated  {run['articles_unchanged']:>6} unchanged  "
-            f"{run['errors']:>5} errors  {' '.join(run['sites'])}"
-        )
+        click.echo(_run_row({**run, "finished": run["finished"] or "-"}))
+        for warning in run["warnings"]:
+            click.echo(f"{'':>7}warning: {warning}")
+        if run.get("resume"):
+            click.echo(f"{'':>7}{run['resume']}")
+
+
+CRAWLS_HEADER = {
+    "id": "RUN",
+    "started": "STARTED",
+    "finished": "FINISHED",
+    "status": "STATUS",
+    "mode": "MODE",
+    "pages_fetched": "PAGES",
+    "articles_new": "NEW",
+    "articles_updated": "UPDATED",
+    "articles_unchanged": "UNCHANGED",
+    "errors": "ERRORS",
+    "sites": ["SITES"],
+}
+
+
+def _run_row(run: dict[str, Any]) -> str:
+    return (
+        f"{run['id']:>5}  {run['started']:<25}  {run['finished']:<25}  "
+        f"{run['status']:<11}  {run['mode']:<11}  {run['pages_fetched']:>7}  "
+        f"{run['articles_new']:>6}  {run['articles_updated']:>7}  {run['articles_unchanged']:>9}  "
+        f"{run['errors']:>6}  {' '.join(run['sites'])}"
+    )
+
+
+def _with_live_status(run: dict[str, Any], jobs_dir: Path) -> dict[str, Any]:
+    """The run as `crawls` shows it: "running" only while a crawl holds one of its sites."""
+    if run["status"] != "running" or any(is_locked(jobs_dir, key) for key in run["sites"]):
+        return run
+    return run | {"status": "interrupted", "resume": RESUME_HINT}
 
 
 @click.command()
@@ -200,9 +263,16 @@ def report(ctx: click.Context, run_id: int, as_json: bool, failures: bool) -> No
         click.echo(json.dumps(figures, ensure_ascii=False, indent=2))
         return
     if failures:
-        for key, stats in figures["sites"].items():
-            for failed in stats.get("failed", []):
-                click.echo(f"{key:<12} {failed['reason']:<20} {failed['url']}")
+        failed = [
+            (key, page)
+            for key, stats in figures["sites"].items()
+            # Runs recorded before failed pages were kept have none.
+            for page in stats.get("failed", [])
+        ]
+        for key, page in failed:
+            click.echo(f"{key:<12} {page['reason']:<20} {page['url']}")
+        if not failed:
+            click.echo(f"no failures in crawl {figures['id']}")
         return
     click.echo(
         f"crawl {figures['id']} ({figures['status']}), {figures['mode']}, "
@@ -222,3 +292,5 @@ def report(ctx: click.Context, run_id: int, as_json: bool, failures: bool) -> No
             + _without(stats.get("articles_without", {}))
             + (f"  ({failures})" if failures else "")
         )
+    for warning in figures["warnings"]:
+        click.echo(f"  warning: {warning}")

@@ -1,4 +1,4 @@
-"""Commands that keep the archive whole: index, import, verify, CDX."""
+"""Commands that keep the archive whole: index, import, verify, rebuild, CDX."""
 
 from __future__ import annotations
 
@@ -6,21 +6,33 @@ from pathlib import Path
 
 import click
 
+from archive.datadir import DataDir
+from archive.db import Archive
 from archive.export import iter_articles
-from portal_archive.cli.common import data_dir, fail, read_archive, write_archive
+from portal_archive.cli.common import (
+    config_option,
+    data_dir,
+    fail,
+    output_option,
+    read_archive,
+    write_archive,
+)
+
+
+def index_all(archive: Archive, directory: DataDir) -> None:
+    """Replaces the index of ``directory`` with every article of ``archive``."""
+    from search.indexer import ArticleIndex
+
+    with archive.sessions() as session:
+        count = ArticleIndex(directory.index_dir).rebuild(iter_articles(session))
+    click.echo(f"{count} articles indexed in {directory.index_dir}")
 
 
 @click.command()
 @click.pass_context
 def reindex(ctx: click.Context) -> None:
     """Rebuild the search index from the database (the source of truth)."""
-    from search.indexer import ArticleIndex
-
-    directory = data_dir(ctx)
-    archive = write_archive(ctx)
-    with archive.sessions() as session:
-        count = ArticleIndex(directory.index_dir).rebuild(iter_articles(session))
-    click.echo(f"{count} articles indexed in {directory.index_dir}")
+    index_all(write_archive(ctx), data_dir(ctx))
 
 
 @click.command("import")
@@ -29,8 +41,8 @@ def reindex(ctx: click.Context) -> None:
 def import_command(ctx: click.Context, file: Path) -> None:
     """Load a JSON Lines export (from `export`) into an empty archive, then index it.
 
-    Every record is checked against its content_hash; export → import → export
-    gives the same file.
+    Every record is checked against its record_hash (all its fields) and its
+    content_hash (title and body); export → import → export gives the same file.
     """
     from archive.importer import import_jsonl
 
@@ -49,11 +61,11 @@ def verify(ctx: click.Context) -> None:
     the digest recorded for it. Prints each problem; exits 1 if there is any.
     """
     from archive.verify import verify_archive
-    from search.indexer import ArticleIndex
+    from search.indexer import indexed_hashes
 
     directory = data_dir(ctx)
-    indexed = ArticleIndex(directory.index_dir).indexed_hashes()
-    report = verify_archive(read_archive(ctx), indexed, directory.warc_dir)
+    archive = read_archive(ctx)
+    report = verify_archive(archive, indexed_hashes(directory.index_dir), directory.warc_dir)
     for problem in report.problems:
         click.echo(str(problem))
     summary = (
@@ -67,11 +79,40 @@ def verify(ctx: click.Context) -> None:
 
 @click.command()
 @click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write to this file instead of standard output.",
+    "--into",
+    "target",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="New data directory to build (must not exist or be empty).",
 )
+@config_option("Sites config the archive was crawled with (each site's CMS family).")
+@click.pass_context
+def rebuild(ctx: click.Context, target: Path, config_path: Path) -> None:
+    """Re-extract the archive from its WARC files into a new data directory.
+
+    For a damaged or lost database: the WARC files are the ground truth. They
+    are copied into TARGET with a new database and index; the data directory
+    itself is left as it is. Crawl runs and their counters are not in the WARC
+    files and are not rebuilt.
+    """
+    from archive.db import open_archive
+    from archive.rebuild import rebuild_archive
+    from archive.sites import load_sites
+
+    sites = load_sites(config_path)
+    new = DataDir.resolve(target)
+    result = rebuild_archive(data_dir(ctx).warc_dir, new, sites)
+    for url in result.unreadable:
+        click.echo(f"unreadable article page: {url}", err=True)
+    click.echo(
+        f"{result.articles} articles, {result.documents} documents and {result.captures} "
+        f"captures rebuilt from {result.warc_files} WARC files into {new.root}"
+    )
+    index_all(open_archive(new.db_url), new)
+
+
+@click.command()
+@output_option()
 @click.pass_context
 def cdx(ctx: click.Context, output: Path | None) -> None:
     """Write a CDXJ index of the archive's WARC files (as pywb and OpenWayback read it).

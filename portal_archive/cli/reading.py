@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import click
 
-from archive.dates import local_iso
+from archive.dates import PORTAL_TZ, local_iso
 from archive.export import (
     EXPORT_FORMATS,
     TEXT_WRITERS,
@@ -19,27 +19,39 @@ from archive.export import (
 )
 from archive.sites import load_sites
 from archive.stats import archive_stats
-from portal_archive.cli.common import data_dir, fail, parse_day, read_archive
+from portal_archive.cli.common import (
+    config_option,
+    data_dir,
+    day_range_options,
+    fail,
+    output_option,
+    read_archive,
+)
 from search.query import matching_article_ids, search
+
+
+def counted(count: int, noun: str) -> str:
+    """``count`` and ``noun``, plural unless there is one: "1 version", "2 versions"."""
+    return f"{count} {noun if count == 1 else noun + 's'}"
+
+
+def parse_moment(
+    _ctx: click.Context, _param: click.Parameter, value: str | None
+) -> datetime | None:
+    """An ISO 8601 date or time; without an offset it is portal time, as the archive shows."""
+    if value is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a time like 2020-12-25T09:04") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=PORTAL_TZ)
 
 
 @click.command("search")
 @click.argument("query", nargs=-1, required=True)
 @click.option("--site", help="Only this site key.")
-@click.option(
-    "--from",
-    "date_from",
-    callback=parse_day,
-    metavar="YYYY-MM-DD",
-    help="Published on or after this day.",
-)
-@click.option(
-    "--to",
-    "date_to",
-    callback=parse_day,
-    metavar="YYYY-MM-DD",
-    help="Published on or before this day.",
-)
+@day_range_options
 @click.option("--author", help="Only articles signed by this author.")
 @click.option("--category", help="Only this category.")
 @click.option("-n", "--limit", type=click.IntRange(1, 1000), default=10, show_default=True)
@@ -86,7 +98,9 @@ def search_command(
             json.dumps([hit.to_dict() for hit in results.hits], ensure_ascii=False, indent=2)
         )
         return
-    click.echo(f"{results.total} articles match")
+    click.echo(
+        f"{counted(results.total, 'article')} {'matches' if results.total == 1 else 'match'}"
+    )
     for rank, hit in enumerate(results.hits, start=(page - 1) * limit + 1):
         published = hit.to_dict()["published"] or "undated"
         click.secho(f"{rank}. {hit.title}", bold=True)
@@ -106,7 +120,7 @@ def stats(ctx: click.Context, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(figures, ensure_ascii=False, indent=2))
         return
-    click.echo(f"{figures['articles']} articles")
+    click.echo(counted(figures["articles"], "article"))
     for site in figures["sites"]:
         span = f"{(site['earliest'] or '?')[:10]} … {(site['latest'] or '?')[:10]}"
         click.echo(f"  {site['site']:<12} {site['family']:<13} {site['articles']:>7}  {span}")
@@ -114,8 +128,8 @@ def stats(ctx: click.Context, as_json: bool) -> None:
     if run:
         click.echo(
             f"last crawl {run['id']} ({run['status']}), started {run['started']}: "
-            f"{run['pages_fetched']} pages, {run['articles_new']} new, "
-            f"{run['articles_updated']} updated, {run['errors']} errors"
+            f"{counted(run['pages_fetched'], 'page')}, {run['articles_new']} new, "
+            f"{run['articles_updated']} updated, {counted(run['errors'], 'error')}"
         )
 
 
@@ -123,20 +137,10 @@ def stats(ctx: click.Context, as_json: bool) -> None:
 @click.option(
     "--format", "fmt", type=click.Choice(EXPORT_FORMATS), default="jsonl", show_default=True
 )
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write to this file instead of standard output (required for parquet).",
-)
+@output_option("Write to this file instead of standard output (required for parquet).")
 @click.option("--query", help="Only articles this search matches (copies included).")
 @click.option("--site", help="Only this site key.")
-@click.option(
-    "--from", "date_from", callback=parse_day, metavar="YYYY-MM-DD", help="Published from this day."
-)
-@click.option(
-    "--to", "date_to", callback=parse_day, metavar="YYYY-MM-DD", help="Published up to this day."
-)
+@day_range_options
 @click.pass_context
 def export(
     ctx: click.Context,
@@ -149,9 +153,10 @@ def export(
 ) -> None:
     """Export articles as JSON Lines, CSV or Parquet, streamed in batches.
 
-    Fields: url, site, title, published, updated, author, category, summary,
-    body, language, missing, profile, images, duplicate_of, content_hash,
-    first_seen, last_seen. A JSON Lines export can be loaded with `import`.
+    Fields: url, site, title, published, updated, author, source, category,
+    summary, body, language, missing, profile, images, duplicate_of,
+    content_hash, first_seen, last_seen, record_hash. A JSON Lines export can
+    be loaded with `import`.
     """
     directory = data_dir(ctx)
     ids = None
@@ -171,16 +176,11 @@ def export(
     else:
         with output.open("w", encoding="utf-8", newline="") as handle:
             count = TEXT_WRITERS[fmt](records, handle)
-    click.echo(f"{count} articles written to {output}", err=True)
+    click.echo(f"{counted(count, 'article')} written to {output}", err=True)
 
 
 @click.command()
-@click.option(
-    "--config",
-    "config_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="List the sites of this config instead of those in the archive.",
-)
+@config_option("List the sites of this config instead of those in the archive.", default=None)
 @click.pass_context
 def sites(ctx: click.Context, config_path: Path | None) -> None:
     """List sites: those of a config, or those in the archive with their article counts."""
@@ -188,7 +188,10 @@ def sites(ctx: click.Context, config_path: Path | None) -> None:
         for site in load_sites(config_path).values():
             click.echo(f"{site.key:<12} {site.family:<13} {site.base_url}  {site.name}")
         return
-    for site in archive_stats(read_archive(ctx))["sites"]:
+    archived = archive_stats(read_archive(ctx))["sites"]
+    if not archived:
+        click.echo("no sites yet: `crawl` or `import` adds them")
+    for site in archived:
         click.echo(f"{site['site']:<12} {site['family']:<13} {site['articles']:>7}  {site['name']}")
 
 
@@ -197,20 +200,29 @@ def sites(ctx: click.Context, config_path: Path | None) -> None:
 @click.option(
     "--raw", is_flag=True, help="Print the archived HTTP response (head and bytes) from its WARC."
 )
+@click.option(
+    "--at",
+    callback=parse_moment,
+    metavar="TIMESTAMP",
+    help="With --raw: the capture nearest this time, like 2020-12-25T09:04 (Vietnam time"
+    " unless an offset is given). Default: the last capture.",
+)
 @click.pass_context
-def show(ctx: click.Context, url: str, raw: bool) -> None:
+def show(ctx: click.Context, url: str, raw: bool, at: datetime | None) -> None:
     """Show the archived article at URL, or with --raw the bytes the portal sent.
 
     --raw works for any fetched URL (robots.txt, listings, attachments), not
     only articles; an unchanged re-fetch (a WARC revisit) shows the bytes of
     the capture it repeats.
     """
+    if at is not None and not raw:
+        fail("--at picks a capture: use it with --raw")
     from archive.inspect import archived_response, find_article
 
     directory = data_dir(ctx)
     archive = read_archive(ctx)
     if raw:
-        stored = archived_response(archive, directory.warc_dir, url)
+        stored = archived_response(archive, directory.warc_dir, url, at)
         sys.stdout.buffer.write(stored.http_bytes)
         sys.stdout.buffer.flush()
         return
@@ -236,7 +248,7 @@ def history(ctx: click.Context, url: str) -> None:
     from archive.inspect import version_history
 
     article, versions = version_history(read_archive(ctx), url)
-    click.echo(f"{article.url}: {len(versions)} versions")
+    click.echo(f"{article.url}: {counted(len(versions), 'version')}")
     for version in versions:
         click.secho(
             f"version {version.number}  {local_iso(version.captured_at)}  {version.title}",

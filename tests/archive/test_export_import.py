@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from archive.db import ArchiveError, open_archive, sqlite_url
-from archive.export import EXPORT_FIELDS, ExportFilter, iter_article_records
+from archive.export import EXPORT_FIELDS, ExportFilter, iter_article_records, record_hash
 from archive.extract import ExtractedArticle, ImageRef
 from archive.importer import import_jsonl
 from archive.sites import SiteConfig
@@ -89,15 +89,74 @@ def test_import_refuses_an_archive_with_articles(data: Path, tmp_path: Path) -> 
     assert result.stderr == "Error: import needs an empty archive; this one already has articles\n"
 
 
-def test_import_refuses_a_record_changed_after_export(data: Path, tmp_path: Path) -> None:
+def _changed_export(data: Path, path: Path, **changes: object) -> Path:
+    """The export of ``data`` with ``changes`` made to its fourth record."""
     lines = _export(data).splitlines()
-    record = json.loads(lines[3])
-    record["body"] += " (sửa)"
-    lines[3] = json.dumps(record, ensure_ascii=False)
-    changed = tmp_path / "changed.jsonl"
-    changed.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    with pytest.raises(ArchiveError, match=r"changed.jsonl:4: content_hash does not match"):
+    lines[3] = json.dumps({**json.loads(lines[3]), **changes}, ensure_ascii=False)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"body": "Nội dung đã sửa."},
+        {"site": "kyanh", "published": "2019-01-01T08:00:00+07:00", "author": "Người khác"},
+        {"images": []},
+        {"duplicate_of": "http://127.0.0.1:8001/tin/0.html"},
+    ],
+    ids=["body", "site, date and author", "images", "duplicate_of"],
+)
+def test_import_refuses_a_record_changed_after_export(
+    data: Path, tmp_path: Path, changes: dict[str, object]
+) -> None:
+    changed = _changed_export(data, tmp_path / "changed.jsonl", **changes)
+    with pytest.raises(ArchiveError, match=r"changed.jsonl:4: record_hash does not match"):
         import_jsonl(open_archive(sqlite_url(tmp_path / "empty.sqlite3")), changed)
+
+
+def test_import_refuses_a_body_whose_content_hash_was_recomputed_wrongly(
+    data: Path, tmp_path: Path
+) -> None:
+    """A record_hash recomputed over an edited body still leaves content_hash to check."""
+    record = json.loads(_export(data).splitlines()[3])
+    record["body"] += " (sửa)"
+    record["record_hash"] = record_hash(record)
+    changed = tmp_path / "changed.jsonl"
+    changed.write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
+    with pytest.raises(ArchiveError, match=r"changed.jsonl:1: content_hash does not match"):
+        import_jsonl(open_archive(sqlite_url(tmp_path / "empty.sqlite3")), changed)
+
+
+def test_import_into_a_data_directory_that_does_not_exist_creates_it(
+    data: Path, tmp_path: Path
+) -> None:
+    exported = tmp_path / "articles.jsonl"
+    _export(data, "-o", exported)
+    target = tmp_path / "new" / "archive"
+    imported = run_cli(target, "import", exported)
+    assert imported.returncode == 0, imported.stderr
+    assert (target / "archive.sqlite3").is_file()
+    assert _export(target) == exported.read_text(encoding="utf-8")
+
+
+def test_import_of_a_file_that_is_not_an_export_is_one_error_line(tmp_path: Path) -> None:
+    binary = tmp_path / "photo.jpg"
+    binary.write_bytes(b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x02\x00\x00\x01\x00\x01")
+    result = run_cli(tmp_path / "data", "import", binary)
+    assert result.returncode == 1
+    assert result.stderr == f"Error: {binary}:1: not UTF-8 text; is this a JSON Lines export?\n"
+
+
+def test_import_of_a_record_with_a_bad_date_is_one_error_line(data: Path, tmp_path: Path) -> None:
+    record = json.loads(_export(data).splitlines()[0])
+    record["published"] = "31/12/2020"
+    record["record_hash"] = record_hash(record)
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
+    result = run_cli(tmp_path / "data", "import", bad)
+    assert result.returncode == 1
+    assert result.stderr == (f"Error: {bad}:1: published '31/12/2020' is not an ISO 8601 time\n")
 
 
 def test_csv_and_parquet_carry_the_same_records(data: Path, tmp_path: Path) -> None:

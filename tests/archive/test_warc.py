@@ -136,3 +136,19 @@ def test_cdxj_lines_are_sorted_and_point_at_readable_records(tmp_path: Path) -> 
 )
 def test_surt_keys(url: str, key: str) -> None:
     assert surt_key(url) == key
+
+
+def test_every_record_is_of_the_version_the_warcinfo_names(tmp_path: Path) -> None:
+    writer = WarcWriter(tmp_path, run_id=1, site_key="stttt")
+    writer.write(exchange())
+    writer.write(exchange(), revisit=Revisit(exchange().url, FETCHED))
+    writer.close()
+    [path] = warc_files(tmp_path)
+    with path.open("rb") as handle:
+        records = [
+            (record.rec_headers.protocol, record.rec_type, record.content_stream().read())
+            for record in ArchiveIterator(handle)
+        ]
+    assert {protocol for protocol, _, _ in records} == {"WARC/1.1"}
+    [info] = [content for _, kind, content in records if kind == "warcinfo"]
+    assert b"format: WARC File Format 1.1" in info

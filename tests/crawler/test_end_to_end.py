@@ -140,10 +140,12 @@ def test_crawls_lists_both_runs(crawled: Crawled) -> None:
     assert runs[0]["articles_new"] == len(crawled.gold)
     assert runs[1]["articles_unchanged"] == len(crawled.gold)
     assert runs[1]["articles_new"] == 0
-    lines = run_cli(crawled.data, "crawls").stdout.splitlines()
-    assert len(lines) == 2
-    assert f"{len(crawled.gold)} new" in lines[0]
-    assert f"{len(crawled.gold)} unchanged" in lines[1]
+    header, *lines = run_cli(crawled.data, "crawls").stdout.splitlines()
+    assert header.split()[5:9] == ["PAGES", "NEW", "UPDATED", "UNCHANGED"]
+    assert [line.split()[6:9] for line in lines] == [
+        [str(len(crawled.gold)), "0", "0"],
+        ["0", "0", str(len(crawled.gold))],
+    ]
 
 
 def test_report_gives_each_site_and_the_totals(crawled: Crawled) -> None:

@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from archive.db import Archive, sqlite_url
 from archive.models import Article, Capture, CrawlRun
+from archive.sites import load_sites
 from archive.store import ArchiveStore, CaptureRecord
 from archive.warc import WarcLocation, warc_files
 from bench.resume import (
@@ -83,7 +84,8 @@ def test_a_killed_crawl_resumes_the_same_run_to_exactly_the_gold(
 ) -> None:
     data = tmp_path / "data"
     assert kill_when_stored(start_crawl(data, config, tmp_path / "crawl.log"), data, ARTICLES // 4)
-    assert runs(data) == [(1, "running")]
+    # Still recorded running, but no live crawl holds its sites.
+    assert runs(data) == [(1, "interrupted")]
     torn = tear_newest_warc(data)
     torn_size = torn.stat().st_size
 
@@ -110,8 +112,9 @@ def test_ctrl_c_stops_cleanly_and_the_same_command_continues(
 
     second = crawl_again(data, config)
     assert second.returncode == 1
+    first_site = min(load_sites(config))
     assert second.stderr.splitlines() == [
-        f"Error: another crawl of the same sites is running (pid {first.pid}); "
+        f"Error: another crawl of site {first_site} is running (pid {first.pid}); "
         "wait for it to end or stop it first"
     ]
 

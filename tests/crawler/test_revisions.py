@@ -6,7 +6,6 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -18,7 +17,6 @@ from archive.warc import payload_digest
 from testbed import Testbed as Replica
 from testbed import free_port_base
 from tests.crawler.archived import ARTICLES, CrawledArchive, crawl
-from tests.helpers import run_cli
 
 pytestmark = pytest.mark.e2e
 
@@ -121,11 +119,12 @@ def test_verify_passes_after_the_recrawl(recrawled: Recrawled) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_history_of_an_unknown_url_is_one_error_line(tmp_path: Path) -> None:
-    (tmp_path / "data").mkdir()
-    result = run_cli(tmp_path / "data", "history", "http://127.0.0.1:1/none.html")
+def test_history_of_an_unknown_url_is_one_error_line(recrawled: Recrawled) -> None:
+    result = recrawled.archive.cli("history", "http://127.0.0.1:1/none.html")
     assert result.returncode == 1
-    assert result.stderr == "Error: no article archived at http://127.0.0.1:1/none.html\n"
+    assert result.stderr == (
+        "Error: no article archived at http://127.0.0.1:1/none.html: it was never fetched\n"
+    )
 
 
 def test_show_raw_follows_a_revisit_to_the_bytes_it_repeats(recrawled: Recrawled) -> None:

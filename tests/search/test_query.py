@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from archive.dates import DateRangeError
 from search.errors import EmptyQueryError, IndexNotFoundError, QueryError
-from search.query import search, timeline
+from search.query import MAX_QUERY_CHARS, MAX_QUERY_WORDS, search, timeline
 
 from .fakes import VN, FakeArticle
 
@@ -138,8 +139,40 @@ def test_date_filters_are_whole_days_in_vietnam_time(indexed: Indexed) -> None:
     assert set(ids(december)) == {"1", "2"}
     assert set(ids(search(index_dir, "bài", date_from=date(2021, 1, 1)))) == {"3"}
     assert set(ids(search(index_dir, "bài", date_to=date(2020, 12, 1)))) == {"1"}
-    with pytest.raises(QueryError, match="after"):
+    with pytest.raises(DateRangeError, match=r"ends \(2021-01-01\) before it starts"):
         search(index_dir, "bài", date_from=date(2021, 1, 2), date_to=date(2021, 1, 1))
+
+
+def test_the_first_and_last_days_of_the_calendar_bound_nothing(indexed: Indexed) -> None:
+    index_dir = indexed(
+        FakeArticle(1, "bài", published=datetime(2020, 12, 1, 0, 30, tzinfo=VN)),
+        FakeArticle(2, "bài"),
+    )
+    widest = {"date_from": date.min, "date_to": date.max}
+    assert ids(search(index_dir, "bài", **widest)) == ["1"]  # undated articles stay out
+    assert timeline(index_dir, "bài", **widest, by="year") == [("2020", 1)]
+
+
+def test_a_backwards_date_range_is_refused_before_the_index_is_opened(tmp_path: Path) -> None:
+    with pytest.raises(DateRangeError):
+        search(tmp_path / "none", "bài", date_from=date(2021, 1, 2), date_to=date(2021, 1, 1))
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["a" * (MAX_QUERY_CHARS + 1), " ".join(["bài"] * (MAX_QUERY_WORDS + 1))],
+    ids=["characters", "words"],
+)
+def test_an_overlong_query_is_refused_before_the_index_is_opened(
+    tmp_path: Path, query: str
+) -> None:
+    with pytest.raises(QueryError, match="too long"):
+        search(tmp_path / "none", query)
+
+
+def test_a_query_at_the_limits_is_searched(indexed: Indexed) -> None:
+    index_dir = indexed(FakeArticle(1, "bài"))
+    assert ids(search(index_dir, " ".join(["bài"] * MAX_QUERY_WORDS))) == ["1"]
 
 
 def test_paging(indexed: Indexed) -> None:

@@ -154,8 +154,19 @@ def test_api_returns_the_cli_json_shape_and_errors_as_400(base_url: str) -> None
     assert status == 400 and "empty" in json.loads(body)["error"]
 
 
+def test_backwards_dates_and_overlong_queries_are_explained(base_url: str) -> None:
+    status, page = fetch(f"{base_url}/?q=tin&from=2021-01-01&to=2020-12-31")
+    assert status == 200
+    assert "the date range ends (2020-12-31) before it starts (2021-01-01)" in page
+    status, body = fetch(f"{base_url}/api/search?q=tin&from=2021-01-01&to=2020-12-31")
+    assert status == 400 and "before it starts" in json.loads(body)["error"]
+    status, body = fetch(f"{base_url}/api/search?q={'tin+' * 2000}")
+    assert status == 400 and "too long" in json.loads(body)["error"]
+
+
 def test_unknown_paths_are_404(base_url: str) -> None:
     assert fetch(f"{base_url}/article/999")[0] == 404
+    assert fetch(f"{base_url}/article/{10**30}")[0] == 404  # beyond any SQLite integer
     assert fetch(f"{base_url}/nowhere")[0] == 404
 
 
