@@ -1,9 +1,6 @@
-"""Searching the article index: query parsing, filters, snippets, timelines.
+"""Searching the article index: hits with snippets, filters, timelines.
 
-Query language: words (all required), "double-quoted phrases", ``OR``,
-``NOT`` / ``-word``, ``+word``, parentheses, ``prefix*`` and ``word^2``. Every
-word is looked up with and without diacritics (see ``search.schema``), so
-``dau an`` finds "Dấu ấn" while ``dấu ấn`` ranks the exact spelling first.
+The query language is :mod:`search.parsing`'s, the snippets :mod:`search.snippets`'s.
 Filters (site, dates, author, category) are keyword arguments rather than
 query syntax, so text pasted from a document ("Ghi chú: ...") is never
 mistaken for a field name.
@@ -11,57 +8,26 @@ mistaken for a field name.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, replace
 from datetime import UTC, date, datetime
-from html import escape as html_escape
 from pathlib import Path
 from typing import Any, Literal
 
 from whoosh import query as wq
 from whoosh.fields import Schema
-from whoosh.highlight import ContextFragmenter, Formatter, get_text, highlight
 from whoosh.index import FileIndex
-from whoosh.qparser import (
-    EveryPlugin,
-    FieldsPlugin,
-    MultifieldParser,
-    PrefixPlugin,
-    RangePlugin,
-    SingleQuotePlugin,
-    WildcardPlugin,
-)
-from whoosh.reading import IndexReader
 from whoosh.searching import Hit as WhooshHit
 from whoosh.searching import Searcher
 
 from archive.dates import PORTAL_TZ, check_day_range, local_iso, utc_day_bounds
-from search.analysis import fold, folded_analyzer
-from search.errors import EmptyQueryError, QueryError
+from search.errors import QueryError
 from search.indexer import COPY_MARK, open_index, to_naive_utc
-from search.schema import QUERY_FIELD_BOOSTS
+from search.parsing import check_query_text, highlight_terms, parse_query
+from search.snippets import SnippetFormat, snippet
 
-SnippetFormat = Literal["text", "html"]
 Period = Literal["month", "year"]
-
-# Plain text marks matches the way Markdown shows emphasis; HTML uses <mark>.
-_MARKERS: dict[str, tuple[str, str]] = {"text": ("**", "**"), "html": ("<mark>", "</mark>")}
-SNIPPET_CHARS = 240
-_SNIPPET_CONTEXT_CHARS = 80
-_SNIPPET_FRAGMENTS = 2
-_ELLIPSIS = " … "
-# A query is typed, or pasted from a headline or a paragraph; parsing and matching grow with
-# its words, and a pasted page took minutes. The command line and the web interface share these.
-MAX_QUERY_CHARS = 1000
-MAX_QUERY_WORDS = 64
-
-# Wildcards would turn a trailing "?" ("là gì?") into "any one letter", and
-# field syntax would read "Ghi chú:" as a field name; prefixes stay useful.
-_REMOVED_PLUGINS = (FieldsPlugin, WildcardPlugin, RangePlugin, SingleQuotePlugin, EveryPlugin)
-# Words without query syntax (quotes, operators, prefixes, boosts, grouping).
-_PLAIN_WORDS = re.compile(r"(?!.*\b(?:AND|OR|NOT|ANDNOT|ANDMAYBE)\b)[^\"()*^+\-]+")
 
 
 @dataclass(frozen=True)
@@ -197,45 +163,6 @@ def _prepare(
     return index, parse_query(query, index.schema), filter_query(index.schema, **filters)
 
 
-def check_query_text(text: str) -> None:
-    """Refuses an empty or an overlong query before any index is opened."""
-    if not text or not text.strip():
-        raise EmptyQueryError("the search query is empty: type at least one word")
-    words = len(text.split())
-    if len(text) > MAX_QUERY_CHARS or words > MAX_QUERY_WORDS:
-        raise QueryError(
-            f"the search query is too long ({len(text)} characters, {words} words):"
-            f" use at most {MAX_QUERY_CHARS} characters and {MAX_QUERY_WORDS} words"
-        )
-
-
-def parse_query(text: str, schema: Schema) -> wq.Query:
-    """``text`` as a Whoosh query over the exact and folded fields, all words required.
-
-    Plain words also score as a phrase: a researcher typing a headline's words
-    in order wants that headline before pages that merely contain the words.
-    """
-    check_query_text(text)
-    parsed = _parser(schema).parse(text)
-    problem = _first_error(parsed)
-    if problem is not None:
-        raise QueryError(f"cannot understand the query {text!r}: {problem}")
-    if isinstance(parsed, type(wq.NullQuery)):
-        raise QueryError(f"the query {text!r} has no words to search for")
-    if _PLAIN_WORDS.fullmatch(text) is None:
-        return parsed
-    words = [token.text for token in folded_analyzer()(text, mode="query")]
-    if len(words) < 2:
-        return parsed
-    in_order = wq.Or(
-        [
-            wq.Phrase(field, words, boost=QUERY_FIELD_BOOSTS[field])
-            for field in ("title_folded", "body_folded")
-        ]
-    )
-    return wq.AndMaybe(parsed, in_order)
-
-
 def filter_query(
     schema: Schema,
     *,
@@ -254,102 +181,6 @@ def filter_query(
     ]
     present = [part for part in parts if part is not None]
     return wq.And(present) if present else None
-
-
-def highlight_terms(parsed: wq.Query, reader: IndexReader) -> frozenset[str]:
-    """The folded forms of the query's words as they occur in the index.
-
-    Prefixes are expanded against the index, so "thong*" marks "thông".
-    """
-    # Query.existing_terms() would do, but in Whoosh 3.54 it reuses its
-    # ``fieldname`` argument as a loop variable and drops terms of other fields.
-    return frozenset(
-        fold(_term_text(text))
-        for leaf in parsed.leaves()
-        for fieldname, text in leaf.expanded_terms(reader, phrases=True)
-        if fieldname in QUERY_FIELD_BOOSTS
-    )
-
-
-def snippet(text: str, terms: frozenset[str], snippet_format: SnippetFormat = "text") -> str:
-    """The passages of ``text`` richest in ``terms``, with those words marked.
-
-    Matching compares folded words, so an unaccented query still marks the
-    accented words of the original text.
-    """
-    formatter = _MarkFormatter(snippet_format)
-    excerpt = highlight(
-        text,
-        terms,
-        _SNIPPET_ANALYZER,
-        ContextFragmenter(maxchars=SNIPPET_CHARS, surround=_SNIPPET_CONTEXT_CHARS),
-        formatter,
-        top=_SNIPPET_FRAGMENTS,
-    )
-    return _one_line(excerpt) or formatter.escape(_lead(text))
-
-
-class _MarkFormatter(Formatter):
-    between = _ELLIPSIS
-
-    def __init__(self, snippet_format: SnippetFormat) -> None:
-        if snippet_format not in _MARKERS:
-            raise ValueError(f"snippet_format is 'text' or 'html', not {snippet_format!r}")
-        self.open_mark, self.close_mark = _MARKERS[snippet_format]
-        self.escape = _html_text if snippet_format == "html" else _plain_text
-
-    def _text(self, text: str) -> str:
-        return self.escape(text)
-
-    def format_token(self, text: str, token: Any, replace: bool = False) -> str:
-        word = self.escape(get_text(text, token, replace))
-        return f"{self.open_mark}{word}{self.close_mark}"
-
-
-_SNIPPET_ANALYZER = folded_analyzer()
-
-
-def _html_text(text: str) -> str:
-    return html_escape(text, quote=False)
-
-
-def _plain_text(text: str) -> str:
-    return text
-
-
-def _one_line(text: str) -> str:
-    return " ".join(text.split())
-
-
-def _lead(text: str) -> str:
-    """The opening of ``text``, cut at a word boundary, for hits with no body match."""
-    flat = _one_line(text)
-    if len(flat) <= SNIPPET_CHARS:
-        return flat
-    return flat[:SNIPPET_CHARS].rsplit(" ", 1)[0] + "…"
-
-
-def _parser(schema: Schema) -> MultifieldParser:
-    # The default group is AND: every word must match, in one field or another.
-    parser = MultifieldParser(list(QUERY_FIELD_BOOSTS), schema, fieldboosts=QUERY_FIELD_BOOSTS)
-    for plugin_class in _REMOVED_PLUGINS:
-        parser.remove_plugin_class(plugin_class)
-    parser.add_plugin(PrefixPlugin())
-    return parser
-
-
-def _first_error(parsed: wq.Query) -> str | None:
-    for node in _walk(parsed):
-        error = getattr(node, "error", None)
-        if error:
-            return str(error)
-    return None
-
-
-def _walk(node: wq.Query) -> Iterator[wq.Query]:
-    yield node
-    for child in node.children():
-        yield from _walk(child)
 
 
 def _words_query(schema: Schema, fieldname: str, value: str) -> wq.Query:
@@ -379,10 +210,6 @@ def _check_paging(limit: int, page: int) -> None:
         raise ValueError(f"limit must be at least 1, not {limit}")
     if page < 1:
         raise ValueError(f"page must be at least 1, not {page}")
-
-
-def _term_text(text: bytes | str) -> str:
-    return text.decode("utf-8") if isinstance(text, bytes) else text
 
 
 def _hit(hit: WhooshHit, marked: frozenset[str], snippet_format: SnippetFormat) -> Hit:

@@ -18,7 +18,7 @@ from archive.models import Article
 from archive.sites import SiteConfig
 from archive.store import ArchiveStore
 from search.indexer import ArticleIndex
-from search.query import MAX_QUERY_WORDS
+from search.parsing import MAX_QUERY_WORDS
 from tests.helpers import run_cli
 
 BASE_URL = "http://127.0.0.1:8002/"

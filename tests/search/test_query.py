@@ -10,7 +10,8 @@ import pytest
 
 from archive.dates import DateRangeError
 from search.errors import EmptyQueryError, IndexNotFoundError, QueryError
-from search.query import MAX_QUERY_CHARS, MAX_QUERY_WORDS, search, timeline
+from search.parsing import MAX_QUERY_CHARS, MAX_QUERY_WORDS
+from search.query import search, timeline
 
 from .fakes import VN, FakeArticle
 
