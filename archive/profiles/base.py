@@ -39,7 +39,7 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 from archive.dates import DateRole, find_dates, is_dateline, parse_date
-from archive.profiles.boilerplate import main_text
+from archive.profiles.boilerplate import CLOSING_LINES, MainText, lines_after, main_text
 from archive.profiles.records import (
     REQUIRED_FIELDS,
     AttachmentRef,
@@ -283,8 +283,7 @@ class Profile:
         source = trailing_source(lines)
         lines, author = split_signoff(lines, tree)
         if author is None:
-            # trafilatura drops short closing lines now and then; the page still shows them.
-            _, author = split_signoff(text.closing, tree)
+            author = signoff_left_out(text, tree)
         return Content(lines, author, source)
 
     def body_container(self, tree: HtmlElement) -> HtmlElement | None:
@@ -433,6 +432,23 @@ def split_signoff(
         if author:
             return lines[: end - 1], author
     return lines, None
+
+
+def signoff_left_out(text: MainText, scope: HtmlElement) -> str | None:
+    """The sign-off trafilatura dropped (it drops short closing lines now and then): the
+    page line right after the last paragraph, alone or over the source line; failing
+    that, the page's last lines.
+
+    The line after the text may be the heading of what follows ("Văn bản đính kèm",
+    in bold), so there it must read as a name without its styling.
+    """
+    prose = [line for line in text.lines if not is_source_line(line)]
+    after = lines_after(text.page, prose[-1] if prose else None)
+    return (
+        split_signoff(after[:2])[1]
+        or split_signoff(after[:1])[1]
+        or split_signoff(text.page[-CLOSING_LINES:], scope)[1]
+    )
 
 
 def trailing_source(lines: list[str]) -> str | None:

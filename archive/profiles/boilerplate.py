@@ -91,14 +91,14 @@ _HEADED_BLOCKS = etree.XPath(
 
 @dataclass(frozen=True)
 class MainText:
-    """The article text, one paragraph or caption per line, and the page's closing lines.
+    """The article text, one paragraph or caption per line, and the page's lines.
 
-    ``closing`` are the last lines of the page without its chrome, as a reader
-    sees them: where a sign-off stands that trafilatura may have left out.
+    ``page`` is the page without its chrome as a reader sees it, line by line:
+    where a sign-off stands that trafilatura may have left out.
     """
 
     lines: list[str]
-    closing: list[str]
+    page: list[str]
 
 
 def main_text(tree: HtmlElement, url: str, region: HtmlElement | None = None) -> MainText:
@@ -129,7 +129,15 @@ def main_text(tree: HtmlElement, url: str, region: HtmlElement | None = None) ->
         output_format="txt",
     )
     lines = [_single_cell(line) for line in normalize_text(text or "").splitlines()]
-    return MainText(lines, block_lines(pruned)[-CLOSING_LINES:])
+    return MainText(lines, block_lines(pruned))
+
+
+def lines_after(page_lines: list[str], last: str | None) -> list[str]:
+    """The page's lines right after ``last``, or its last lines when ``last`` is not one."""
+    ends = [index for index, line in enumerate(page_lines) if line == last]
+    if not ends:
+        return page_lines[-CLOSING_LINES:]
+    return page_lines[ends[-1] + 1 : ends[-1] + 1 + CLOSING_LINES]
 
 
 def _single_cell(line: str) -> str:

@@ -14,7 +14,8 @@ from datetime import datetime, timedelta, timezone
 from archive.dates import PORTAL_TZ
 from archive.extract import extract_article, parse_html
 from archive.profiles import get_profile
-from archive.profiles.base import split_signoff
+from archive.profiles.base import signoff_left_out, split_signoff
+from archive.profiles.boilerplate import MainText
 from archive.profiles.layout import main_block, story_lists
 
 PROSE = (
@@ -232,6 +233,19 @@ def test_a_byline_by_the_headline_inside_a_block_named_like_chrome() -> None:
     unlabelled = body.replace("Bài, ảnh: Minh Châu", "Minh Châu")
     for html, name in ((body, "Minh Châu"), (unlabelled, "Minh Châu")):
         assert extract_article(page(html), URL, profile="generic").author == name
+
+
+def test_a_signoff_left_out_of_the_text_is_read_before_the_attachments() -> None:
+    # trafilatura now and then drops the short sign-off between the text and its source line.
+    text = MainText(
+        lines=[PROSE, "Nguồn: Báo Hà Tĩnh"],
+        page=[PROSE, "Thu Hà", "Nguồn: Báo Hà Tĩnh", "Văn bản đính kèm", "Kế hoạch 112", "Zalo"],
+    )
+    scope = parse_html("<div><p><b>Văn bản đính kèm</b></p></div>")
+    assert signoff_left_out(text, scope) == "Thu Hà"
+    # A bold heading right after the text is no name.
+    unsigned = MainText(lines=[PROSE], page=[PROSE, "Văn bản đính kèm", "Kế hoạch 112", "Zalo"])
+    assert signoff_left_out(unsigned, scope) is None
 
 
 def test_a_signoff_followed_by_share_buttons() -> None:
