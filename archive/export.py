@@ -12,16 +12,14 @@ import csv
 import hashlib
 import json
 from collections.abc import Callable, Collection, Iterable, Iterator
-from dataclasses import dataclass
-from datetime import date
 from itertools import islice
 from pathlib import Path
-from typing import IO, Any, TypeVar
+from typing import IO, Any, Protocol, TypeVar
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from archive.dates import check_day_range, local_iso, utc_day_bounds
+from archive.dates import local_iso
 from archive.db import Archive, ArchiveError
 from archive.models import Article, Site
 
@@ -51,28 +49,24 @@ EXPORT_FIELDS = (
 EXPORT_FORMATS = ("jsonl", "csv", "parquet")
 
 
-@dataclass(frozen=True)
-class ExportFilter:
-    """Which articles to export: a site, whole days of publication in portal time, and the ids
-    a search matched (None: no search)."""
+class ArticleSelection(Protocol):
+    """Which articles to export, as a restriction of a query over articles joined with their
+    site (``search.filters.SearchFilters`` is one)."""
 
-    site: str | None = None
-    date_from: date | None = None
-    date_to: date | None = None
-    article_ids: Collection[int] | None = None
+    def apply(self, statement: Select[tuple[Article]]) -> Select[tuple[Article]]: ...
 
-    def __post_init__(self) -> None:
-        check_day_range(self.date_from, self.date_to)
+
+class _EveryArticle:
+    def apply(self, statement: Select[tuple[Article]]) -> Select[tuple[Article]]:
+        return statement
+
+
+class _OneSite:
+    def __init__(self, key: str) -> None:
+        self.key = key
 
     def apply(self, statement: Select[tuple[Article]]) -> Select[tuple[Article]]:
-        if self.site is not None:
-            statement = statement.where(Site.key == self.site)
-        start, end = utc_day_bounds(self.date_from, self.date_to)
-        if start is not None:
-            statement = statement.where(Article.published >= start)
-        if end is not None:
-            statement = statement.where(Article.published < end)
-        return statement
+        return statement.where(Site.key == self.key)
 
 
 def batches(items: Iterable[T], size: int) -> Iterator[list[T]]:
@@ -124,29 +118,41 @@ def _article_fields(article: Article) -> dict[str, Any]:
     }
 
 
+def site_names(archive: Archive) -> dict[str, str]:
+    """The name of every site in the archive, by key."""
+    with archive.sessions() as session:
+        return {key: name for key, name in session.execute(select(Site.key, Site.name))}
+
+
 def iter_articles(session: Session, site: str | None = None) -> Iterator[Article]:
     """Every article (of one site when given) in id order, read in batches."""
-    yield from iter_filtered_articles(session, ExportFilter(site=site))
+    selection = _EveryArticle() if site is None else _OneSite(site)
+    yield from iter_filtered_articles(session, selection)
 
 
-def iter_filtered_articles(session: Session, filters: ExportFilter) -> Iterator[Article]:
-    """The articles ``filters`` select, in id order, read ``EXPORT_BATCH`` at a time."""
-    statement = filters.apply(select(Article).join(Site).order_by(Article.id))
-    if filters.article_ids is None:
+def iter_filtered_articles(
+    session: Session, selection: ArticleSelection, article_ids: Collection[int] | None = None
+) -> Iterator[Article]:
+    """The articles ``selection`` selects, in id order, read ``EXPORT_BATCH`` at a time;
+    only those of ``article_ids`` (the ids a search matched) when given."""
+    statement = selection.apply(select(Article).join(Site).order_by(Article.id))
+    if article_ids is None:
         yield from session.scalars(statement.execution_options(yield_per=EXPORT_BATCH))
         return
     # A search can match tens of thousands of ids: too many for one IN (...).
-    for ids in batches(sorted(filters.article_ids), EXPORT_BATCH):
+    for ids in batches(sorted(article_ids), EXPORT_BATCH):
         yield from session.scalars(statement.where(Article.id.in_(ids)))
 
 
 def iter_article_records(
-    archive: Archive, filters: ExportFilter | None = None
+    archive: Archive,
+    selection: ArticleSelection | None = None,
+    article_ids: Collection[int] | None = None,
 ) -> Iterator[dict[str, Any]]:
     # The session's identity map holds articles weakly, so those already written are
     # freed as the batches go by.
     with archive.sessions() as session:
-        for article in iter_filtered_articles(session, filters or ExportFilter()):
+        for article in iter_filtered_articles(session, selection or _EveryArticle(), article_ids):
             yield article_record(article)
 
 

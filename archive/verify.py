@@ -2,17 +2,18 @@
 
 * an SQLite database passes SQLite's own check of its pages;
 * every article is indexed, with the content hash it has in the database;
-* every index entry is an article of the database;
+* every index entry is an article of the database, indexed once;
 * every capture's WARC record can be read at its offset, is of the recorded
   type and holds the payload whose digest the capture recorded.
 
-The index is passed in as ``{article id: content hash}`` (``search`` builds
-it), so this module needs nothing of the search package.
+The index is passed in as its (article id, content hash) entries (``search``
+lists them), so this module needs nothing of the search package.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from itertools import groupby
 from pathlib import Path
@@ -28,7 +29,8 @@ VERIFY_BATCH = 1000
 
 @dataclass(frozen=True)
 class Problem:
-    # "database", "not indexed", "stale index entry", "index entry without article", "warc"
+    # "database", "not indexed", "stale index entry", "index entry without article",
+    # "duplicate index entry", "warc"
     kind: str
     subject: str  # the database, an article URL, an index id or a capture's WARC location
     detail: str
@@ -49,8 +51,13 @@ class VerifyReport:
         return not self.problems
 
 
-def verify_archive(archive: Archive, indexed: Mapping[str, str], warc_dir: Path) -> VerifyReport:
+def verify_archive(
+    archive: Archive, index_entries: Iterable[tuple[str, str]], warc_dir: Path
+) -> VerifyReport:
+    entries = list(index_entries)
+    indexed = dict(entries)
     problems = list(database_problems(archive))
+    problems.extend(_duplicate_entries(entries))
     article_count = 0
     with archive.sessions() as session:
         rows = session.execute(
@@ -71,7 +78,17 @@ def verify_archive(archive: Archive, indexed: Mapping[str, str], warc_dir: Path)
             .order_by(Capture.warc_file, Capture.warc_offset)
         ).all()
     problems.extend(warc_problems(captures, warc_dir))
-    return VerifyReport(article_count, len(indexed), len(captures), problems)
+    return VerifyReport(article_count, len(entries), len(captures), problems)
+
+
+def _duplicate_entries(entries: list[tuple[str, str]]) -> Iterator[Problem]:
+    # Searches would count such an article twice; only a rebuild removes the extra copies.
+    times = Counter(article_id for article_id, _ in entries)
+    for article_id, count in sorted(times.items(), key=lambda item: int(item[0])):
+        if count > 1:
+            yield Problem(
+                "duplicate index entry", f"article id {article_id}", f"indexed {count} times"
+            )
 
 
 def database_problems(archive: Archive) -> Iterator[Problem]:

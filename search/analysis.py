@@ -8,6 +8,11 @@ words: English stop lists would delete real syllables ("an", "to", "can", "a").
 Two analyses exist side by side. The exact one keeps diacritics so that an
 accented query can prefer accented matches; the folded one strips them so that
 researchers typing without diacritics ("thong tin") still find "thông tin".
+
+Both read the same word however it was typed: NFD input is composed (NFC),
+and the tone mark of "oa", "oe" and "uy" ending a syllable goes on the first
+vowel whichever convention the writer followed ("hoà" and "hòa", "thuỷ" and
+"thủy", "uỳ" and "ùy" are one word each).
 """
 
 from __future__ import annotations
@@ -28,8 +33,32 @@ _WORD = re.compile(r"\w+")
 _STROKE_D = str.maketrans({"đ": "d", "Đ": "D"})
 
 
+# The five tone marks, as combining characters after NFD.
+_TONE = "[\u0300\u0301\u0303\u0309\u0323]"
+# A tone on the second vowel of a syllable-final "oa", "oe" or "uy" (the newer
+# convention); "qu" is a consonant, so the tone of "quý" is on "y" in both.
+_TONE_ON_SECOND_VOWEL = re.compile(rf"(?<!q)(o)([ae])({_TONE})(?!\w)|(?<!q)(u)(y)({_TONE})(?!\w)")
+
+
 def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
+
+
+def canonical_tones(word: str) -> str:
+    """The lowercase ``word`` with the older tone placement: "hoà" -> "hòa", "thuỷ" -> "thủy".
+
+    The older placement is the one government documents mostly use, so the
+    index's words stay the ones its texts show.
+    """
+    if word.isascii():
+        return word
+    decomposed = unicodedata.normalize("NFD", word)
+    return nfc(_TONE_ON_SECOND_VOWEL.sub(_tone_on_first_vowel, decomposed))
+
+
+def _tone_on_first_vowel(match: re.Match[str]) -> str:
+    first, second, tone = (group for group in match.groups() if group is not None)
+    return f"{first}{tone}{second}"
 
 
 def fold(text: str) -> str:
@@ -44,6 +73,7 @@ def fold(text: str) -> str:
 # Indexing folds every token of every body; Vietnamese has a few thousand
 # distinct syllables, so caching per token turns that into dictionary lookups.
 _fold_token = lru_cache(maxsize=65536)(fold)
+_canonical_token = lru_cache(maxsize=65536)(canonical_tones)
 
 
 class NfcWordTokenizer(RegexTokenizer):
@@ -70,9 +100,18 @@ class FoldFilter(Filter):
             yield token
 
 
+class CanonicalTonesFilter(Filter):
+    """Put each lowercase token's tone mark where :func:`canonical_tones` puts it."""
+
+    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
+        for token in tokens:
+            token.text = _canonical_token(token.text)
+            yield token
+
+
 def exact_analyzer() -> Analyzer:
-    """Lowercased word tokens with their diacritics."""
-    return NfcWordTokenizer() | LowercaseFilter()
+    """Lowercased word tokens with their diacritics, tone marks placed one way."""
+    return NfcWordTokenizer() | LowercaseFilter() | CanonicalTonesFilter()
 
 
 def folded_analyzer() -> Analyzer:

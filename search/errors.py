@@ -7,6 +7,10 @@ class IndexNotFoundError(FileNotFoundError):
     """There is no search index in the given directory (yet)."""
 
 
+class IndexOutdatedError(IndexNotFoundError):
+    """The index was written by another version of the program and must be rebuilt."""
+
+
 class IndexLockedError(RuntimeError):
     """Another writer holds the index's write lock."""
 

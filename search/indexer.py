@@ -9,26 +9,31 @@ Searching never takes the lock and sees the last committed state.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import pickle
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
 from whoosh import index as whoosh_index
-from whoosh.index import Index, LockError
+from whoosh.index import Index, IndexVersionError, LockError
 from whoosh.writing import CLEAR, IndexWriter
 
 from search.analysis import nfc
-from search.errors import IndexLockedError, IndexNotFoundError
+from search.errors import IndexLockedError, IndexNotFoundError, IndexOutdatedError
 from search.schema import article_schema
 
 # The machine has two cores and a crawl commits many small batches: one
 # process, with a posting pool large enough that a batch never spills to disk.
 # Each batch commits with Whoosh's default MERGE_SMALL policy, which keeps the
-# segment count logarithmic without rewriting large segments.
+# segment count logarithmic without rewriting large segments. Extra writer
+# processes (procs=2, multisegment) pickle every document to a child: measured
+# on two shared cores, no faster in wall time and no less CPU.
 WRITER_LIMIT_MB = 128
 WRITER_PROCS = 1
+# Called with the number of articles a rebuild has read so far.
+Progress = Callable[[int], None]
 DEFAULT_LOCK_TIMEOUT = 10.0
 _LOCK_RETRY_DELAY = 0.25
 # The ``is_copy`` term of every document that copies another one.
@@ -72,7 +77,13 @@ class ArticleIndex:
     def __init__(self, index_dir: Path, *, lock_timeout: float = DEFAULT_LOCK_TIMEOUT) -> None:
         self.index_dir = Path(index_dir)
         self.lock_timeout = lock_timeout
-        self._index = _open_or_create(self.index_dir)
+        # An index this version cannot read is kept as its error: only a rebuild,
+        # which replaces it, can use it.
+        self._opened: Index | IndexOutdatedError
+        try:
+            self._opened = _open_or_create(self.index_dir)
+        except IndexOutdatedError as exc:
+            self._opened = exc
 
     def add(self, articles: Iterable[ArticleLike]) -> int:
         """Index or re-index ``articles`` in one commit; return how many were written.
@@ -95,19 +106,24 @@ class ArticleIndex:
         with self._writer() as writer:
             return sum(writer.delete_by_term("article_id", article_id) for article_id in ids)
 
-    def rebuild(self, articles: Iterable[ArticleLike]) -> int:
+    def rebuild(self, articles: Iterable[ArticleLike], progress: Progress | None = None) -> int:
         """Replace the whole index with ``articles``, each given once; return how many were
-        indexed.
+        indexed. ``progress``, if given, is called after each article with the count so far.
 
         The articles are streamed, not held: memory stays flat however large the
         archive. The old index stays visible to searches until the new one is
-        committed, and stays intact if this fails half-way.
+        committed (one atomic rename of its table of contents), and stays intact
+        if this fails half-way.
         """
+        if isinstance(self._opened, IndexOutdatedError):
+            self._opened = _create(self.index_dir)
         count = 0
         with self._writer(mergetype=CLEAR) as writer:
             for article in articles:
                 writer.add_document(**article_document(article))
                 count += 1
+                if progress is not None:
+                    progress(count)
         return count
 
     def optimize(self) -> None:
@@ -120,14 +136,14 @@ class ArticleIndex:
         self._open_writer().commit(optimize=True)
 
     def doc_count(self) -> int:
-        return self._index.doc_count()
+        return self._readable_index().doc_count()
 
     def indexed_ids(self) -> set[str]:
         return set(self.indexed_hashes())
 
     def indexed_hashes(self) -> dict[str, str]:
         """The content hash of every indexed article, by article id."""
-        return _hashes_of(self._index)
+        return _hashes_of(self._readable_index())
 
     @contextmanager
     def _writer(self, **commit_options: Any) -> Iterator[IndexWriter]:
@@ -139,9 +155,14 @@ class ArticleIndex:
             raise
         writer.commit(**commit_options)
 
+    def _readable_index(self) -> Index:
+        if isinstance(self._opened, IndexOutdatedError):
+            raise self._opened
+        return self._opened
+
     def _open_writer(self) -> IndexWriter:
         try:
-            return self._index.writer(
+            return self._readable_index().writer(
                 procs=WRITER_PROCS,
                 limitmb=WRITER_LIMIT_MB,
                 timeout=self.lock_timeout,
@@ -156,9 +177,9 @@ class ArticleIndex:
 
 def open_index(index_dir: Path) -> Index:
     """The existing index in ``index_dir``, for searching; never creates anything."""
-    if not whoosh_index.exists_in(index_dir):
+    if not _has_index(index_dir):
         raise IndexNotFoundError(f"no search index in {index_dir}; run a crawl or reindex first")
-    index = whoosh_index.open_dir(index_dir)
+    index = _open_readable(index_dir)
     # A writer creates the index before its first commit (a crawl may stop before its first
     # batch); Whoosh cannot read columns of an index without segments.
     if index.is_empty():
@@ -170,26 +191,74 @@ def open_index(index_dir: Path) -> Index:
 
 def indexed_hashes(index_dir: Path) -> dict[str, str]:
     """The content hash of every article indexed in ``index_dir``, by article id; none if there
-    is no index. Opens the index for reading only."""
+    is no index or it cannot be read. Opens the index for reading only."""
     try:
         return _hashes_of(open_index(index_dir))
     except IndexNotFoundError:
         return {}
 
 
+def index_entries(index_dir: Path) -> list[tuple[str, str]]:
+    """(article id, content hash) of every document in ``index_dir``, an article indexed twice
+    twice; none if there is no index. Raises :class:`IndexOutdatedError` if it cannot be read."""
+    try:
+        return _entries_of(open_index(index_dir))
+    except IndexOutdatedError:
+        raise
+    except IndexNotFoundError:
+        return []
+
+
 def _hashes_of(index: Index) -> dict[str, str]:
+    return dict(_entries_of(index))
+
+
+def _entries_of(index: Index) -> list[tuple[str, str]]:
     if index.is_empty():
-        return {}
+        return []
     with index.searcher() as searcher:
         reader = searcher.reader()
         ids = reader.column_reader("article_id")
         hashes = reader.column_reader("content_hash")
-        return {ids[docnum]: hashes[docnum] for docnum in reader.all_doc_ids()}
+        return [(ids[docnum], hashes[docnum]) for docnum in reader.all_doc_ids()]
+
+
+_INDEX_NAME = "MAIN"  # Whoosh's default name, used by every index of the archive
+# What unpickling the schema of an index written by another version raises: the
+# classes of its analyzers were renamed, moved or changed.
+_UNREADABLE_SCHEMA_ERRORS = (
+    AttributeError,
+    ImportError,
+    TypeError,
+    EOFError,
+    pickle.UnpicklingError,
+    IndexVersionError,
+)
+
+
+def _has_index(index_dir: Path) -> bool:
+    # Whoosh's exists_in() opens the index, schema and all, so it fails like open_dir()
+    # on an unreadable one; a table of contents ("_MAIN_<generation>.toc") says enough.
+    return index_dir.is_dir() and any(index_dir.glob(f"_{_INDEX_NAME}_*.toc"))
+
+
+def _open_readable(index_dir: Path) -> Index:
+    try:
+        return whoosh_index.open_dir(index_dir)
+    except _UNREADABLE_SCHEMA_ERRORS as exc:
+        raise IndexOutdatedError(
+            f"the search index in {index_dir} was written by another version of this program"
+            f" ({type(exc).__name__}: {exc}); run reindex"
+        ) from exc
 
 
 def _open_or_create(index_dir: Path) -> Index:
-    if whoosh_index.exists_in(index_dir):
-        return _with_current_fields(whoosh_index.open_dir(index_dir))
+    if _has_index(index_dir):
+        return _with_current_fields(_open_readable(index_dir))
+    return _create(index_dir)
+
+
+def _create(index_dir: Path) -> Index:
     index_dir.mkdir(parents=True, exist_ok=True)
     return whoosh_index.create_in(index_dir, article_schema())
 
@@ -230,7 +299,6 @@ def article_document(article: ArticleLike) -> dict[str, Any]:
         "content_hash": article.content_hash,
     }
     optional = {
-        "summary": article.summary and nfc(article.summary),
         "author": article.author and nfc(article.author),
         "category": article.category and nfc(article.category),
         "published": article.published and to_naive_utc(article.published),

@@ -1,12 +1,11 @@
 """The Whoosh schema of the article index.
 
 Every text is indexed twice: with its diacritics (``title``, ``body``) and
-folded (``title_folded``, ``body_folded``). A query runs over both; the exact
-fields carry twice the boost of their folded twins, so for an accented query
-a document with the very same accents outranks one that only matches once
-accents are stripped ("bàn" over "bán"), while an unaccented query still
-finds everything through the folded fields. Titles weigh more than bodies
-because a word in the headline says more about what an article is about.
+folded (``title_folded``, ``body_folded``). A query runs over both, and an
+unaccented query still finds everything through the folded fields; how an
+accented query ranks the very same accents first ("bàn" over "bán") is
+:mod:`search.parsing`'s. Titles weigh more than bodies because a word in the
+headline says more about what an article is about.
 """
 
 from __future__ import annotations
@@ -14,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from whoosh.analysis import Analyzer
-from whoosh.fields import DATETIME, ID, STORED, TEXT, Schema
+from whoosh.fields import DATETIME, ID, TEXT, Schema
 
 from search.analysis import exact_analyzer, folded_analyzer, folded_keyword_analyzer
 
@@ -36,6 +35,8 @@ QUERY_FIELD_BOOSTS: dict[str, float] = {
 def _text(analyzer_factory: Callable[[], Analyzer], *, stored: bool = False) -> TEXT:
     # A query word that analyses into several tokens ("Covid-19", "4.0") means
     # those tokens side by side, not each of them anywhere in the document.
+    # Every text field keeps positions: phrases are searched on the exact fields
+    # (exact mode, multi-token words), on the folded ones and on author names.
     return TEXT(analyzer=analyzer_factory(), stored=stored, multitoken_query="phrase")
 
 
@@ -53,7 +54,6 @@ def article_schema() -> Schema:
         title_folded=_text(folded_analyzer),
         body=_text(exact_analyzer, stored=True),
         body_folded=_text(folded_analyzer),
-        summary=STORED(),
         # Naive UTC: Whoosh has no timezone-aware datetimes.
         published=DATETIME(stored=True, sortable=True),
         # A column, so verify/reindex can compare it with the database cheaply.

@@ -1,11 +1,14 @@
 """The researchers' web interface: search with filters, a timeline of matches, and reading.
 
 A plain WSGI application (served by ``portal-archive serve``) over the same
-``search`` and ``timeline`` functions as the command line, reading articles
+``search`` function as the command line, reading articles
 from the archive database, which stays the source of truth.
 
 Routes: ``/`` search form and results, ``/article/<id>`` one article,
-``/api/search`` the hits as JSON (the same objects as ``search --json``).
+``/api/search`` the results as JSON (the same object as ``search --json``). Parameters:
+``q``, ``site`` (repeatable), ``from``, ``to``, ``author``, ``category``, ``exact=1``,
+``sort`` (relevance, newest, oldest), ``page``; for the API also ``facets=1`` and
+``histogram`` (month, year). ``/api/similar?id=<article id>`` the articles most like one.
 """
 
 from __future__ import annotations
@@ -24,9 +27,11 @@ from wsgiref.types import StartResponse, WSGIEnvironment
 
 from archive.dates import PORTAL_TZ, DateRangeError
 from archive.db import Archive
+from archive.export import site_names
 from archive.models import Article, Site
 from search.errors import IndexNotFoundError, QueryError
-from search.query import Hit, SearchResults, search, timeline
+from search.filters import SearchFilters
+from search.query import PERIODS, SORTS, Hit, SearchResults, more_like, search
 
 PAGE_SIZE = 20
 # Ids are SQLite integers (at most 2**63 - 1); 18 digits always fit, longer ones are no article.
@@ -47,12 +52,14 @@ article p{margin:.6rem 0}
 
 
 class Request:
-    """What a request asks for: its path and its query parameters (first values)."""
+    """What a request asks for: its path and its query parameters (first values, but for
+    ``site``, which may be given more than once)."""
 
     def __init__(self, environ: WSGIEnvironment) -> None:
         self.path: str = environ.get("PATH_INFO", "/") or "/"
         parsed = parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=True)
         self.params = {name: values[0].strip() for name, values in parsed.items()}
+        self._sites = tuple(key for value in parsed.get("site", []) if (key := value.strip()))
 
     def get(self, name: str) -> str | None:
         return self.params.get(name) or None
@@ -69,6 +76,35 @@ class Request:
     def page(self) -> int:
         value = self.get("page") or "1"
         return int(value) if value.isdigit() and int(value) > 0 else 1
+
+    def flag(self, name: str) -> bool:
+        return self.get(name) == "1"
+
+    def choice(self, name: str, choices: tuple[str, ...]) -> str | None:
+        value = self.get(name)
+        if value is not None and value not in choices:
+            raise QueryError(f"{name} is one of {', '.join(choices)}, not {value!r}")
+        return value
+
+    def filters(self) -> SearchFilters:
+        """The filters, from ``site`` (repeatable), ``from``, ``to``, ``author``, ``category``."""
+        return SearchFilters(
+            sites=self._sites,
+            date_from=self.day("from"),
+            date_to=self.day("to"),
+            author=self.get("author"),
+            category=self.get("category"),
+        )
+
+    def search_options(self) -> dict[str, Any]:
+        """What ``search`` takes from the parameters: filters, ``exact=1``, ``sort``, ``page``."""
+        return {
+            "filters": self.filters(),
+            "exact": self.flag("exact"),
+            "sort": self.choice("sort", SORTS) or "relevance",
+            "limit": PAGE_SIZE,
+            "page": self.page(),
+        }
 
 
 class ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
@@ -96,7 +132,9 @@ def _route(request: Request, index_dir: Path, archive: Archive) -> tuple[str, st
     if request.path == "/":
         return "200 OK", html, _search_page(request, index_dir)
     if request.path == "/api/search":
-        return _api_search(request, index_dir)
+        return _api_search(request, index_dir, archive)
+    if request.path == "/api/similar":
+        return _api_similar(request, index_dir)
     match = _ARTICLE_PATH.fullmatch(request.path)
     if match:
         page = _article_page(archive, int(match[1]))
@@ -105,29 +143,37 @@ def _route(request: Request, index_dir: Path, archive: Archive) -> tuple[str, st
     return "404 Not Found", html, _layout("Không tìm thấy", "<p>Không có trang này.</p>")
 
 
-def _search_kwargs(request: Request) -> dict[str, Any]:
-    return {
-        "site": request.get("site"),
-        "date_from": request.day("from"),
-        "date_to": request.day("to"),
-        "author": request.get("author"),
-        "category": request.get("category"),
-    }
-
-
-def _api_search(request: Request, index_dir: Path) -> tuple[str, str, str]:
+def _api_search(request: Request, index_dir: Path, archive: Archive) -> tuple[str, str, str]:
+    """The results as JSON (the object of ``search --json``); ``facets=1`` adds the facets,
+    ``histogram=month`` or ``year`` the histogram."""
     content_type = "application/json; charset=utf-8"
     try:
+        facets = request.flag("facets")
         results = search(
             index_dir,
             request.get("q") or "",
-            **_search_kwargs(request),
-            limit=PAGE_SIZE,
-            page=request.page(),
+            **request.search_options(),
+            facets=facets,
+            histogram=request.choice("histogram", PERIODS),
+            site_names=site_names(archive) if facets else None,
         )
     except _READER_ERRORS as exc:
         return "400 Bad Request", content_type, json.dumps({"error": str(exc)})
     return "200 OK", content_type, json.dumps(results.to_dict(), ensure_ascii=False)
+
+
+def _api_similar(request: Request, index_dir: Path) -> tuple[str, str, str]:
+    """The articles most like the one of ``id``, as ``{"hits": [...]}``."""
+    content_type = "application/json; charset=utf-8"
+    try:
+        hits = more_like(index_dir, request.get("id") or "", limit=PAGE_SIZE)
+    except _READER_ERRORS as exc:
+        return "400 Bad Request", content_type, json.dumps({"error": str(exc)})
+    return (
+        "200 OK",
+        content_type,
+        json.dumps({"hits": [hit.to_dict() for hit in hits]}, ensure_ascii=False),
+    )
 
 
 def _search_page(request: Request, index_dir: Path) -> str:
@@ -136,14 +182,17 @@ def _search_page(request: Request, index_dir: Path) -> str:
     if query is None:
         return _layout("Tìm kiếm", form)
     try:
-        filters = _search_kwargs(request)
         results = search(
-            index_dir, query, **filters, limit=PAGE_SIZE, page=request.page(), snippet_format="html"
+            index_dir, query, **request.search_options(), snippet_format="html", histogram="year"
         )
-        periods = timeline(index_dir, query, **filters, by="year")
     except _READER_ERRORS as exc:
         return _layout("Tìm kiếm", form + f'<p class="error">{escape(str(exc))}</p>')
-    body = form + _timeline_table(periods) + _results_html(results) + _pager(request, results)
+    body = (
+        form
+        + _timeline_table(results.histogram)
+        + _results_html(results)
+        + _pager(request, results)
+    )
     return _layout(f"{query} — tìm kiếm", body)
 
 
@@ -209,7 +258,7 @@ def _link(url: str) -> str:
 
 def _pager(request: Request, results: SearchResults) -> str:
     page = request.page()
-    last = max(1, -(-results.total // PAGE_SIZE))
+    last = max(1, results.pages)
     links = []
     for number, label in ((page - 1, "« Trước"), (page + 1, "Tiếp »")):
         if 1 <= number <= last:

@@ -38,15 +38,5 @@ def demo(ctx: click.Context, articles: int, seed: int, query: str) -> None:
         )
     ctx.invoke(stats, as_json=False)
     click.echo(f"\n$ portal-archive search {query}")
-    ctx.invoke(
-        search_command,
-        query=(query,),
-        site=None,
-        date_from=None,
-        date_to=None,
-        author=None,
-        category=None,
-        limit=3,
-        page=1,
-        as_json=False,
-    )
+    # The options not given take their defaults, as on the command line.
+    ctx.invoke(search_command, query=(query,), limit=3)

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import click
+from sqlalchemy import func, select
 
 from archive.datadir import DataDir
 from archive.db import Archive
 from archive.export import iter_articles
+from archive.models import Article
 from portal_archive.cli.common import (
     config_option,
     data_dir,
@@ -18,14 +22,47 @@ from portal_archive.cli.common import (
     write_archive,
 )
 
+# Often enough to show a long reindex is alive, rarely enough not to flood a log.
+PROGRESS_EVERY_SECONDS = 5.0
+
+
+class IndexingProgress:
+    """A line on stderr every few seconds while articles are indexed, with the speed so far."""
+
+    def __init__(self, total: int, clock: Callable[[], float] = time.monotonic) -> None:
+        self.total = total
+        self.clock = clock
+        self.started = clock()
+        self.shown = self.started
+
+    def __call__(self, count: int) -> None:
+        now = self.clock()
+        if now - self.shown < PROGRESS_EVERY_SECONDS:
+            return
+        self.shown = now
+        click.echo(
+            f"indexed {count} of {self.total} articles ({self.speed(count):.0f} articles/s)",
+            err=True,
+        )
+
+    def elapsed(self) -> float:
+        return self.clock() - self.started
+
+    def speed(self, count: int) -> float:
+        return count / max(self.elapsed(), 1e-9)
+
 
 def index_all(archive: Archive, directory: DataDir) -> None:
     """Replaces the index of ``directory`` with every article of ``archive``."""
     from search.indexer import ArticleIndex
 
     with archive.sessions() as session:
-        count = ArticleIndex(directory.index_dir).rebuild(iter_articles(session))
-    click.echo(f"{count} articles indexed in {directory.index_dir}")
+        progress = IndexingProgress(session.scalar(select(func.count(Article.id))) or 0)
+        count = ArticleIndex(directory.index_dir).rebuild(iter_articles(session), progress)
+    click.echo(
+        f"{count} articles indexed in {directory.index_dir} in {progress.elapsed():.1f} s"
+        f" ({progress.speed(count):.0f} articles/s)"
+    )
 
 
 @click.command()
@@ -56,16 +93,17 @@ def import_command(ctx: click.Context, file: Path) -> None:
 def verify(ctx: click.Context) -> None:
     """Check that database, search index and WARC files agree.
 
-    Every article must be indexed with its current text, every index entry
-    must be an article, and every capture's WARC record must be readable with
-    the digest recorded for it. Prints each problem; exits 1 if there is any.
+    Every article must be indexed once with its current text, every index
+    entry must be an article, and every capture's WARC record must be
+    readable with the digest recorded for it. Prints each problem; exits 1 if
+    there is any; `reindex` repairs every index problem.
     """
     from archive.verify import verify_archive
-    from search.indexer import indexed_hashes
+    from search.indexer import index_entries
 
     directory = data_dir(ctx)
     archive = read_archive(ctx)
-    report = verify_archive(archive, indexed_hashes(directory.index_dir), directory.warc_dir)
+    report = verify_archive(archive, index_entries(directory.index_dir), directory.warc_dir)
     for problem in report.problems:
         click.echo(str(problem))
     summary = (

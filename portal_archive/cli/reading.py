@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any, TypeVar, cast
 
 import click
 
@@ -13,8 +16,8 @@ from archive.dates import PORTAL_TZ, local_iso
 from archive.export import (
     EXPORT_FORMATS,
     TEXT_WRITERS,
-    ExportFilter,
     iter_article_records,
+    site_names,
     write_parquet,
 )
 from archive.sites import load_sites
@@ -27,7 +30,21 @@ from portal_archive.cli.common import (
     output_option,
     read_archive,
 )
-from search.query import matching_article_ids, search
+from search.filters import SearchFilters
+from search.query import (
+    DEFAULT_TIME_LIMIT,
+    PERIODS,
+    SORTS,
+    Period,
+    SearchResults,
+    Sort,
+    matching_article_ids,
+    search,
+)
+
+F = TypeVar("F", bound=Callable[..., Any])
+# Characters of the longest bar of a histogram.
+BAR_WIDTH = 40
 
 
 def counted(count: int, noun: str) -> str:
@@ -48,15 +65,64 @@ def parse_moment(
     return moment if moment.tzinfo else moment.replace(tzinfo=PORTAL_TZ)
 
 
+def search_filter_options(command: F) -> F:
+    """``--site`` (repeatable), ``--from``/``--to``, ``--author`` and ``--category``, handed to
+    the command as one ``filters`` value."""
+
+    @functools.wraps(command)
+    def with_filters(
+        *args: Any,
+        site: tuple[str, ...],
+        date_from: date | None,
+        date_to: date | None,
+        author: str | None,
+        category: str | None,
+        **kwargs: Any,
+    ) -> Any:
+        filters = SearchFilters(
+            sites=site, date_from=date_from, date_to=date_to, author=author, category=category
+        )
+        return command(*args, filters=filters, **kwargs)
+
+    for option in reversed(
+        (
+            click.option(
+                "--site", multiple=True, help="Only this site key (repeatable: any of them)."
+            ),
+            day_range_options,
+            click.option("--author", help="Only articles signed by this author (its words)."),
+            click.option("--category", help="Only this category."),
+        )
+    ):
+        with_filters = option(with_filters)
+    return cast(F, with_filters)
+
+
+def exact_option(command: F) -> F:
+    return click.option(
+        "--exact", is_flag=True, help="Only words with the very diacritics typed: `bảo`, not `báo`."
+    )(command)
+
+
 @click.command("search")
 @click.argument("query", nargs=-1, required=True)
-@click.option("--site", help="Only this site key.")
-@day_range_options
-@click.option("--author", help="Only articles signed by this author.")
-@click.option("--category", help="Only this category.")
+@search_filter_options
+@exact_option
+@click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True)
 @click.option("-n", "--limit", type=click.IntRange(1, 1000), default=10, show_default=True)
 @click.option("--page", type=click.IntRange(min=1), default=1, show_default=True)
-@click.option("--json", "as_json", is_flag=True, help="Print the hits as a JSON list.")
+@click.option("--facets", is_flag=True, help="Count the matches per site, category, author, year.")
+@click.option(
+    "--histogram", type=click.Choice(PERIODS), help="Chart the matches per month or year."
+)
+@click.option(
+    "--time-limit",
+    type=click.FloatRange(min=0, min_open=True),
+    default=DEFAULT_TIME_LIMIT,
+    show_default=True,
+    help="Seconds a search may run; then it shows what it has found.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the results as a JSON object.")
 @click.option(
     "--all-copies",
     is_flag=True,
@@ -66,42 +132,49 @@ def parse_moment(
 def search_command(
     ctx: click.Context,
     query: tuple[str, ...],
-    site: str | None,
-    date_from: date | None,
-    date_to: date | None,
-    author: str | None,
-    category: str | None,
+    filters: SearchFilters,
+    exact: bool,
+    sort: Sort,
     limit: int,
     page: int,
+    facets: bool,
+    histogram: Period | None,
+    time_limit: float,
     as_json: bool,
     all_copies: bool = False,
 ) -> None:
     """Search the archive. Diacritics are optional: `dau an` finds "Dấu ấn".
 
     Words are all required; "quoted words" are a phrase. An article republished
-    on other sites is one hit, with its copies listed under it.
+    on other sites is one hit, with its copies listed under it, and is counted once.
     """
     results = search(
         data_dir(ctx).index_dir,
         " ".join(query),
-        site=site,
-        date_from=date_from,
-        date_to=date_to,
-        author=author,
-        category=category,
+        filters=filters,
+        sort=sort,
         limit=limit,
         page=page,
         all_copies=all_copies,
+        exact=exact,
+        facets=facets,
+        histogram=histogram,
+        time_limit=time_limit,
+        site_names=site_names(read_archive(ctx)) if facets else None,
     )
     if as_json:
-        click.echo(
-            json.dumps([hit.to_dict() for hit in results.hits], ensure_ascii=False, indent=2)
-        )
+        click.echo(json.dumps(results.to_dict(), ensure_ascii=False, indent=2))
         return
-    click.echo(
-        f"{counted(results.total, 'article')} {'matches' if results.total == 1 else 'match'}"
-    )
-    for rank, hit in enumerate(results.hits, start=(page - 1) * limit + 1):
+    _echo_results(results, limit)
+
+
+def _echo_results(results: SearchResults, limit: int) -> None:
+    matches = "matches" if results.total == 1 else "match"
+    pages = f", page {results.page} of {results.pages}" if results.pages > 1 else ""
+    click.echo(f"{counted(results.total, 'article')} {matches}{pages}")
+    if results.timed_out:
+        click.echo("(the search ran out of time: these are the matches found until then)")
+    for rank, hit in enumerate(results.hits, start=(results.page - 1) * limit + 1):
         published = hit.to_dict()["published"] or "undated"
         click.secho(f"{rank}. {hit.title}", bold=True)
         click.echo(f"   {hit.site} · {published} · {hit.author or 'no author'}")
@@ -109,6 +182,24 @@ def search_command(
         click.echo(f"   {hit.snippet}")
         for copy in hit.copies:
             click.echo(f"   also at {copy}")
+    for name, counts in results.facets.items():
+        click.echo(f"\n{name}:")
+        for facet in counts:
+            shown = facet.label if facet.label == facet.value else f"{facet.label} ({facet.value})"
+            click.echo(f"  {facet.count:>7}  {shown}")
+    if results.histogram:
+        click.echo("")
+        for line in bar_chart(results.histogram):
+            click.echo(line)
+
+
+def bar_chart(series: list[tuple[str, int]], width: int = BAR_WIDTH) -> list[str]:
+    """One line per period: its label, a bar as long as its share of the largest, the count."""
+    widest = max(count for _, count in series) or 1
+    return [
+        f"{period:<7} {'█' * round(width * count / widest):<{width}} {count}"
+        for period, count in series
+    ]
 
 
 @click.command()
@@ -139,33 +230,33 @@ def stats(ctx: click.Context, as_json: bool) -> None:
 )
 @output_option("Write to this file instead of standard output (required for parquet).")
 @click.option("--query", help="Only articles this search matches (copies included).")
-@click.option("--site", help="Only this site key.")
-@day_range_options
+@exact_option
+@search_filter_options
 @click.pass_context
 def export(
     ctx: click.Context,
     fmt: str,
     output: Path | None,
     query: str | None,
-    site: str | None,
-    date_from: date | None,
-    date_to: date | None,
+    exact: bool,
+    filters: SearchFilters,
 ) -> None:
     """Export articles as JSON Lines, CSV or Parquet, streamed in batches.
 
     Fields: url, site, title, published, updated, author, source, category,
     summary, body, language, missing, profile, images, duplicate_of,
     content_hash, first_seen, last_seen, record_hash. A JSON Lines export can
-    be loaded with `import`.
+    be loaded with `import`. The filters select what `search` would, copies
+    included.
     """
-    directory = data_dir(ctx)
+    if exact and query is None:
+        fail("--exact is about the words of a search: use it with --query")
+    archive = read_archive(ctx)
+    filters.check_sites(site_names(archive))
     ids = None
-    if query is not None:
-        ids = matching_article_ids(
-            directory.index_dir, query, site=site, date_from=date_from, date_to=date_to
-        )
-    filters = ExportFilter(site=site, date_from=date_from, date_to=date_to, article_ids=ids)
-    records = iter_article_records(read_archive(ctx), filters)
+    if query is not None or filters.needs_index:
+        ids = matching_article_ids(data_dir(ctx).index_dir, query, filters=filters, exact=exact)
+    records = iter_article_records(archive, filters, ids)
     if fmt == "parquet":
         if output is None:
             fail("parquet is a binary format: name a file with -o FILE")

@@ -4,18 +4,21 @@ traceback, and reading commands never create anything."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
 from pathlib import Path
 
 import pytest
+from whoosh import index as whoosh_index
 
 from archive.db import open_archive, sqlite_url
 from archive.store import ArchiveStore
 from search.indexer import ArticleIndex
 from tests.archive.test_store import SITE, extracted
 from tests.helpers import run_cli
+from tests.search.test_index_swap import index_with_a_retired_analyzer
 
 ARTICLE_URL = "http://127.0.0.1:8002/a.html"
 # Every command that reads the database, with the arguments it needs.
@@ -138,3 +141,42 @@ def test_reading_a_missing_data_directory_creates_nothing(
     result = run_cli(missing, *command)
     assert_one_error_line(result, "no ")
     assert not missing.exists()
+
+
+def test_reindex_reports_its_speed(copy: Path) -> None:
+    result = run_cli(copy, "reindex")
+    assert result.returncode == 0, result.stderr
+    assert re.fullmatch(
+        r"2 articles indexed in \S+ in \d+\.\d s \(\d+ articles/s\)\n", result.stdout
+    ), result.stdout
+
+
+def test_verify_finds_an_article_indexed_twice_and_reindex_repairs_it(copy: Path) -> None:
+    index = whoosh_index.open_dir(copy / "index")
+    with index.searcher() as searcher:
+        first = searcher.stored_fields(0)
+    writer = index.writer()
+    writer.add_document(**first)
+    writer.commit()
+
+    verified = run_cli(copy, "verify")
+    assert verified.returncode == 1
+    assert f"duplicate index entry: article id {first['article_id']}: indexed 2 times" in (
+        verified.stdout
+    )
+    assert "3 index entries" in verified.stderr
+    assert run_cli(copy, "reindex").returncode == 0
+    assert run_cli(copy, "verify").returncode == 0
+
+
+def test_an_index_of_another_version_asks_for_reindex_which_replaces_it(
+    copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shutil.rmtree(copy / "index")
+    index_with_a_retired_analyzer(copy / "index", monkeypatch)
+    for command in (("verify",), ("search", "đoạn")):
+        result = run_cli(copy, *command)
+        assert_one_error_line(result, "the search index in ")
+        assert result.stderr.rstrip().endswith("run reindex"), result.stderr
+    assert run_cli(copy, "reindex").returncode == 0
+    assert run_cli(copy, "verify").returncode == 0

@@ -10,11 +10,12 @@ from pathlib import Path
 import pytest
 
 from archive.db import ArchiveError, open_archive, sqlite_url
-from archive.export import EXPORT_FIELDS, ExportFilter, iter_article_records, record_hash
+from archive.export import EXPORT_FIELDS, iter_article_records, record_hash
 from archive.extract import ExtractedArticle, ImageRef
 from archive.importer import import_jsonl
 from archive.sites import SiteConfig
 from archive.store import ArchiveStore
+from search.filters import SearchFilters
 from tests.helpers import run_cli
 
 VIETNAM = timezone(timedelta(hours=7))
@@ -180,7 +181,9 @@ def test_parquet_needs_an_output_file(data: Path) -> None:
 
 def test_filters_select_by_site_and_whole_days_in_portal_time(data: Path) -> None:
     archive = open_archive(sqlite_url(data / "archive.sqlite3"))
-    filters = ExportFilter(site="stttt", date_from=date(2020, 12, 3), date_to=date(2020, 12, 7))
+    filters = SearchFilters(
+        sites=("stttt",), date_from=date(2020, 12, 3), date_to=date(2020, 12, 7)
+    )
     titles = [record["title"] for record in iter_article_records(archive, filters)]
     # Published at 23:30 in Vietnam: 16:30 UTC, still the same day in portal time.
     assert titles == ["Tin 2", "Tin 4", "Tin 6"]

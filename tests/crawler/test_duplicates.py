@@ -58,9 +58,11 @@ def test_search_shows_the_original_with_its_copies(crawled: Crawled) -> None:
     title = crawled.archive.articles()[original].title
     result = crawled.archive.cli("search", f'"{title}"', "--json")
     assert result.returncode == 0, result.stderr
-    hits = json.loads(result.stdout)
+    hits = json.loads(result.stdout)["hits"]
     assert [hit["url"] for hit in hits].count(original) == 1
     assert not copies & {hit["url"] for hit in hits}
     assert set(next(hit for hit in hits if hit["url"] == original)["copies"]) == copies
-    every = json.loads(crawled.archive.cli("search", f'"{title}"', "--json", "--all-copies").stdout)
+    every = json.loads(
+        crawled.archive.cli("search", f'"{title}"', "--json", "--all-copies").stdout
+    )["hits"]
     assert copies | {original} <= {hit["url"] for hit in every}

@@ -19,6 +19,7 @@ from archive.sites import load_sites
 from archive.urls import canonical_url
 from bench.scoring import token_f1
 from search.analysis import fold
+from search.filters import SearchFilters
 from search.query import search
 from testbed import Testbed as Replica
 from tests.helpers import run_cli
@@ -109,14 +110,15 @@ def test_every_article_is_found_by_its_unaccented_title(crawled: Crawled) -> Non
     for gold in crawled.gold:
         # Republished copies (testbed `duplicate_of`) are hits of their own only with all_copies.
         query = f'"{fold(gold["title"])}"'
-        hits = search(index_dir, query, site=gold["site"], limit=3, all_copies=True).hits
+        only_its_site = SearchFilters(sites=(gold["site"],))
+        hits = search(index_dir, query, filters=only_its_site, limit=3, all_copies=True).hits
         assert canonical_url(gold["url"]) in [hit.url for hit in hits], gold["title"]
 
 
 def test_seed_article_is_first_for_the_demo_query(crawled: Crawled) -> None:
     result = run_cli(crawled.data, "search", "dau an nganh thong tin", "--json")
     assert result.returncode == 0, result.stderr
-    hits = json.loads(result.stdout)
+    hits = json.loads(result.stdout)["hits"]
     assert hits[0]["title"] == SEED_TITLE
     assert hits[0]["published"] == "2020-12-25T09:04:00+07:00"
     assert hits[0]["author"] == "H.A"

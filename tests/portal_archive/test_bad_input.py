@@ -29,6 +29,7 @@ BACKWARDS_MESSAGE = "the date range ends (2020-12-31) before it starts (2021-01-
 TOO_LONG = "the search query is too long"
 LONG_QUERY = "thông tin " * 10_000  # 100 KB, pasted by mistake
 MANY_WORDS = " ".join(["tin"] * (MAX_QUERY_WORDS + 1))
+UNKNOWN_SITE = "unknown site 'nosuch': the sites are stttt"
 
 
 @pytest.fixture(scope="module")
@@ -84,6 +85,26 @@ BAD_READS = [
     pytest.param(("search", MANY_WORDS), f"{MAX_QUERY_WORDS} words", id="search-too-many-words"),
     pytest.param(("export", "--query", LONG_QUERY), TOO_LONG, id="export-100kb-query"),
     pytest.param(("search", "   "), "the search query is empty", id="search-blank"),
+    pytest.param(("search", "tin", "--site", "nosuch"), UNKNOWN_SITE, id="search-unknown-site"),
+    pytest.param(
+        ("search", "tin", "--site", "stttt", "--site", "STTTT"),
+        "unknown site 'STTTT': the sites are stttt",
+        id="search-site-in-capitals",
+    ),
+    pytest.param(("export", "--site", "nosuch"), UNKNOWN_SITE, id="export-unknown-site"),
+    pytest.param(
+        ("export", "--query", "tin", "--site", "nosuch"),
+        UNKNOWN_SITE,
+        id="export-query-unknown-site",
+    ),
+    pytest.param(("export", "--exact"), "use it with --query", id="export-exact-no-query"),
+    pytest.param(
+        ("search", "tin", "--sort", "random"), "'random' is not one of", id="search-bad-sort"
+    ),
+    pytest.param(
+        ("search", "tin", "--histogram", "week"), "'week' is not one of", id="search-bad-histogram"
+    ),
+    pytest.param(("search", "tin", "--author", "  "), "has no words", id="search-blank-author"),
     pytest.param(("search", "tin", "--from", "25/12/2020"), "not a date", id="search-day-first"),
     pytest.param(("show", NEVER_FETCHED), "never fetched", id="show-never-fetched"),
     pytest.param(("history", NEVER_FETCHED), "never fetched", id="history-never-fetched"),
@@ -131,3 +152,16 @@ def test_a_closed_pipe_ends_the_output_quietly(data: Path) -> None:
     stderr = process.stderr.read()
     assert process.wait(timeout=60) != 0
     assert stderr == b""
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [("--from", "2030-01-01"), ("--author", "Không Ai"), ("--category", "Không có")],
+    ids=["future", "unknown-author", "unknown-category"],
+)
+def test_a_filter_that_matches_nothing_reports_no_matches(
+    data: Path, filters: tuple[str, ...]
+) -> None:
+    found = run_cli(data, "search", "thong tin", *filters)
+    assert found.returncode == 0, found.stderr
+    assert found.stdout == "0 articles match\n"

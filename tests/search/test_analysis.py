@@ -53,3 +53,34 @@ def test_no_syllable_is_treated_as_a_stop_word() -> None:
 
 def test_digits_and_joined_words_split_into_findable_parts() -> None:
     assert tokens(exact_analyzer(), "Covid-19 và 4.0") == ["covid", "19", "và", "4", "0"]
+
+
+@pytest.mark.parametrize(
+    ("newer", "older"),
+    [
+        ("hoà bình", "hòa bình"),
+        ("thuỷ lợi", "thủy lợi"),
+        ("uỳ ban", "ùy ban"),
+        ("khoẻ mạnh", "khỏe mạnh"),
+        ("Hoà Thuỷ", "Hòa Thủy"),
+        ("oà khóc", "òa khóc"),
+    ],
+)
+def test_both_tone_placements_give_the_same_tokens(newer: str, older: str) -> None:
+    for analyzer in (exact_analyzer(), folded_analyzer()):
+        assert tokens(analyzer, newer) == tokens(analyzer, older)
+        assert tokens(analyzer, unicodedata.normalize("NFD", newer)) == tokens(analyzer, older)
+
+
+@pytest.mark.parametrize("word", ["quý", "quỳnh", "hoài", "thuế", "hoàng", "thuyền", "khuya"])
+def test_tone_placement_leaves_other_syllables_alone(word: str) -> None:
+    assert tokens(exact_analyzer(), word) == [word]
+
+
+def test_tone_placement_keeps_character_offsets() -> None:
+    text = "Sông Thuỷ"
+    spans = [
+        (token.text, token.startchar, token.endchar) for token in exact_analyzer()(text, chars=True)
+    ]
+    [_, (word, start, end)] = spans
+    assert (word, text[start:end]) == ("thủy", "Thuỷ")

@@ -7,6 +7,7 @@ import pytest
 from whoosh import index as whoosh_index
 
 from archive.models import Article, Site
+from portal_archive.cli.maintenance import PROGRESS_EVERY_SECONDS, IndexingProgress
 from search.errors import IndexLockedError
 from search.indexer import ArticleIndex
 from search.query import search
@@ -117,3 +118,28 @@ def test_the_archive_article_model_can_be_indexed(index_dir: Path) -> None:
     ArticleIndex(index_dir).add([article])
     [hit] = search(index_dir, "dau an").hits
     assert (hit.article_id, hit.site) == ("42", "stttt.hatinh")
+
+
+def test_rebuild_reports_its_progress_article_by_article(index_dir: Path) -> None:
+    counts: list[int] = []
+    ArticleIndex(index_dir).rebuild([FakeArticle(1, "một"), FakeArticle(2, "hai")], counts.append)
+    assert counts == [1, 2]
+
+
+def test_the_indexing_progress_line_comes_every_few_seconds_with_a_speed(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    now = [100.0]
+    progress = IndexingProgress(total=1000, clock=lambda: now[0])
+    for count, moment in ((10, 101.0), (50, 100.0 + PROGRESS_EVERY_SECONDS), (60, 106.0)):
+        now[0] = moment
+        progress(count)
+    assert capsys.readouterr().err == "indexed 50 of 1000 articles (10 articles/s)\n"
+
+
+def test_the_summary_is_indexed_with_the_body_and_not_stored_twice(index_dir: Path) -> None:
+    ArticleIndex(index_dir).add([FakeArticle(1, "Nội dung chính.", summary="Sapo riêng.")])
+    with whoosh_index.open_dir(index_dir).searcher() as searcher:
+        stored = searcher.stored_fields(0)
+    assert "summary" not in stored
+    assert stored["body"].startswith("Sapo riêng.")

@@ -3,15 +3,15 @@ from __future__ import annotations
 import json
 import unicodedata
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 
-from archive.dates import DateRangeError
 from search.errors import EmptyQueryError, IndexNotFoundError, QueryError
 from search.parsing import MAX_QUERY_CHARS, MAX_QUERY_WORDS
-from search.query import search, timeline
+from search.query import search
+from tests.helpers import run_cli
 
 from .fakes import VN, FakeArticle
 
@@ -114,51 +114,6 @@ def test_missing_index_raises(tmp_path: Path) -> None:
         search(tmp_path / "nowhere", "bài")
 
 
-def test_site_author_and_category_filters(indexed: Indexed) -> None:
-    index_dir = indexed(
-        FakeArticle(1, "hội nghị", site_key="stttt", author="Nguyễn Văn Hùng", category="Tin tức"),
-        FakeArticle(2, "hội nghị", site_key="syte", author="H.A", category="Tin tức - Sự kiện"),
-        FakeArticle(3, "hội nghị", site_key="stttt", author="Trần Thị Lan", category="Tin tức"),
-    )
-    assert ids(search(index_dir, "hoi nghi", site="syte")) == ["2"]
-    assert ids(search(index_dir, "hoi nghi", author="nguyen van hung")) == ["1"]
-    assert ids(search(index_dir, "hoi nghi", author="H.A")) == ["2"]
-    assert set(ids(search(index_dir, "hoi nghi", category="tin tuc"))) == {"1", "3"}
-    assert ids(search(index_dir, "hoi nghi", category="Tin tức - Sự kiện")) == ["2"]
-    assert ids(search(index_dir, "hoi nghi", site="stttt", author="Lan")) == ["3"]
-
-
-def test_date_filters_are_whole_days_in_vietnam_time(indexed: Indexed) -> None:
-    index_dir = indexed(
-        # 00:30 on 1 Dec in Hà Nội is still 30 Nov in UTC.
-        FakeArticle(1, "bài", published=datetime(2020, 12, 1, 0, 30, tzinfo=VN)),
-        FakeArticle(2, "bài", published=datetime(2020, 12, 31, 23, 59, tzinfo=VN)),
-        FakeArticle(3, "bài", published=datetime(2021, 1, 1, 0, 0, tzinfo=VN)),
-        FakeArticle(4, "bài"),
-    )
-    december = search(index_dir, "bài", date_from=date(2020, 12, 1), date_to=date(2020, 12, 31))
-    assert set(ids(december)) == {"1", "2"}
-    assert set(ids(search(index_dir, "bài", date_from=date(2021, 1, 1)))) == {"3"}
-    assert set(ids(search(index_dir, "bài", date_to=date(2020, 12, 1)))) == {"1"}
-    with pytest.raises(DateRangeError, match=r"ends \(2021-01-01\) before it starts"):
-        search(index_dir, "bài", date_from=date(2021, 1, 2), date_to=date(2021, 1, 1))
-
-
-def test_the_first_and_last_days_of_the_calendar_bound_nothing(indexed: Indexed) -> None:
-    index_dir = indexed(
-        FakeArticle(1, "bài", published=datetime(2020, 12, 1, 0, 30, tzinfo=VN)),
-        FakeArticle(2, "bài"),
-    )
-    widest = {"date_from": date.min, "date_to": date.max}
-    assert ids(search(index_dir, "bài", **widest)) == ["1"]  # undated articles stay out
-    assert timeline(index_dir, "bài", **widest, by="year") == [("2020", 1)]
-
-
-def test_a_backwards_date_range_is_refused_before_the_index_is_opened(tmp_path: Path) -> None:
-    with pytest.raises(DateRangeError):
-        search(tmp_path / "none", "bài", date_from=date(2021, 1, 2), date_to=date(2021, 1, 1))
-
-
 @pytest.mark.parametrize(
     "query",
     ["a" * (MAX_QUERY_CHARS + 1), " ".join(["bài"] * (MAX_QUERY_WORDS + 1))],
@@ -234,20 +189,68 @@ def test_hit_to_dict_is_json_with_vietnam_time(indexed: Indexed) -> None:
     assert isinstance(hit["score"], float)
 
 
-def test_timeline_counts_matches_per_month_and_year(indexed: Indexed) -> None:
-    index_dir = indexed(
-        FakeArticle(1, "bão lũ", published=datetime(2020, 10, 15, tzinfo=VN)),
-        FakeArticle(2, "bão lũ", published=datetime(2020, 10, 20, tzinfo=VN)),
-        FakeArticle(3, "bão lũ", published=datetime(2021, 1, 1, 0, 10, tzinfo=VN)),
-        FakeArticle(4, "bão lũ"),
-        FakeArticle(5, "nắng", published=datetime(2020, 11, 1, tzinfo=VN)),
+@pytest.fixture
+def dated(indexed: Indexed) -> Path:
+    return indexed(
+        FakeArticle(1, "bài", published=datetime(2020, 1, 2, tzinfo=VN)),
+        FakeArticle(2, "bài"),
+        FakeArticle(3, "bài bài bài", published=datetime(2021, 3, 2, tzinfo=VN)),
+        FakeArticle(4, "bài", published=datetime(2019, 3, 2, tzinfo=VN)),
     )
-    assert timeline(index_dir, "bao lu") == [
-        ("2020-10", 2),
-        ("2020-11", 0),
-        ("2020-12", 0),
-        ("2021-01", 1),
-    ]
-    assert timeline(index_dir, "bao lu", by="year") == [("2020", 2), ("2021", 1)]
-    assert timeline(index_dir, "bao lu", date_from=date(2021, 1, 1)) == [("2021-01", 1)]
-    assert timeline(index_dir, "mưa") == []
+
+
+def test_sort_by_date_keeps_undated_articles_last(dated: Path) -> None:
+    assert ids(search(dated, "bài", sort="newest")) == ["3", "1", "4", "2"]
+    assert ids(search(dated, "bài", sort="oldest")) == ["4", "1", "3", "2"]
+    assert ids(search(dated, "bài", sort="oldest", limit=2, page=2)) == ["3", "2"]
+    assert ids(search(dated, "bài"))[0] == "3"  # relevance: the most occurrences
+    with pytest.raises(ValueError, match="sort is one of"):
+        search(dated, "bài", sort="random")  # type: ignore[arg-type]
+
+
+def test_pages_counts_the_pages_the_total_fills(dated: Path) -> None:
+    assert [search(dated, "bài", limit=n).pages for n in (1, 3, 4, 10)] == [4, 2, 1, 1]
+    assert search(dated, "không có").pages == 0
+
+
+@pytest.fixture
+def crowded(indexed: Indexed) -> Path:
+    """Enough matches that collecting them outlasts a microsecond's time limit."""
+    return indexed(*(FakeArticle(n, f"bài số {n}") for n in range(2000)))
+
+
+def test_a_search_out_of_time_returns_what_it_found_with_a_flag(crowded: Path) -> None:
+    index_dir = crowded
+    hurried = search(index_dir, "bài", time_limit=1e-6)
+    assert hurried.timed_out
+    assert hurried.total < 2000 and len(hurried.hits) <= hurried.total
+    assert json.loads(json.dumps(hurried.to_dict()))["timed_out"] is True
+    patient = search(index_dir, "bài")
+    assert (patient.timed_out, patient.total) == (False, 2000)
+
+
+def test_exact_matches_only_the_diacritics_typed(indexed: Indexed) -> None:
+    index_dir = indexed(FakeArticle(1, "Bảo vệ môi trường"), FakeArticle(2, "Báo Hà Tĩnh"))
+    assert set(ids(search(index_dir, "bảo"))) == {"1", "2"}
+    assert ids(search(index_dir, "bảo", exact=True)) == ["1"]
+
+
+def test_cli_sorts_and_shows_the_pages(dated: Path) -> None:
+    data = dated.parent
+    newest = run_cli(data, "search", "bài", "--sort", "newest", "-n", "3")
+    assert newest.returncode == 0, newest.stderr
+    assert newest.stdout.startswith("4 articles match, page 1 of 2\n")
+    assert "2021-03-02" in newest.stdout.splitlines()[2]
+
+
+def test_cli_notes_a_search_out_of_time(crowded: Path) -> None:
+    hurried = run_cli(crowded.parent, "search", "bài", "--time-limit", "0.000001")
+    assert hurried.returncode == 0, hurried.stderr
+    assert "(the search ran out of time: these are the matches found until then)" in hurried.stdout
+
+
+def test_cli_exact_flag_reaches_the_search(indexed: Indexed) -> None:
+    index_dir = indexed(FakeArticle(1, "Bảo vệ môi trường"), FakeArticle(2, "Báo Hà Tĩnh"))
+    result = run_cli(index_dir.parent, "search", "bảo", "--exact")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("1 article matches\n")

@@ -164,6 +164,67 @@ def test_backwards_dates_and_overlong_queries_are_explained(base_url: str) -> No
     assert status == 400 and "too long" in json.loads(body)["error"]
 
 
+def api(base_url: str, params: str) -> tuple[int, dict]:
+    status, body = fetch(f"{base_url}/api/search?{params}")
+    return status, json.loads(body)
+
+
+@pytest.mark.parametrize(
+    "params",
+    ["from=2030-01-01", "author=Kh%C3%B4ng+Ai", "category=Kh%C3%B4ng+c%C3%B3", "to=1990-01-01"],
+)
+def test_filters_that_match_nothing_count_nothing(base_url: str, params: str) -> None:
+    status, data = api(base_url, f"q=thong+tin&{params}")
+    assert status == 200
+    assert (data["total"], data["hits"], data["pages"]) == (0, [], 0)
+    _, page = fetch(f"{base_url}/?q=thong+tin&{params}")
+    assert "<p>0 bài viết</p>" in page
+
+
+def test_an_unknown_site_is_explained(base_url: str) -> None:
+    status, data = api(base_url, "q=thong+tin&site=nosuch")
+    assert status == 400
+    assert data["error"] == "unknown site 'nosuch': the sites are stttt"
+    _, page = fetch(f"{base_url}/?q=thong+tin&site=STTTT")
+    assert "unknown site &#x27;STTTT&#x27;" in page
+
+
+def test_api_sorts_pages_and_counts_facets_and_histogram(base_url: str) -> None:
+    _, newest = api(base_url, "q=thong+tin&sort=newest&site=stttt&site=stttt")
+    assert [hit["title"] for hit in newest["hits"]] == ["Hội nghị chuyển đổi số", SEED_TITLE]
+    _, oldest = api(base_url, "q=thong+tin&sort=oldest&facets=1&histogram=year")
+    assert [hit["title"] for hit in oldest["hits"]] == [SEED_TITLE, "Hội nghị chuyển đổi số"]
+    assert (oldest["page"], oldest["pages"], oldest["timed_out"]) == (1, 1, False)
+    assert oldest["facets"]["site"] == [
+        {"value": "stttt", "label": "Sở Thông tin và Truyền thông Hà Tĩnh", "count": 2}
+    ]
+    assert oldest["facets"]["category"] == [
+        {"value": "tin hoat dong", "label": "Tin hoạt động", "count": 2}
+    ]
+    assert oldest["histogram"] == [
+        {"period": "2020", "count": 1},
+        {"period": "2021", "count": 0},
+        {"period": "2022", "count": 1},
+    ]
+    status, data = api(base_url, "q=thong+tin&sort=random")
+    assert status == 400 and "sort is one of relevance, newest, oldest" in data["error"]
+
+
+def test_exact_parameter_matches_only_the_diacritics_typed(base_url: str) -> None:
+    assert api(base_url, f"q={quote('thống')}")[1]["total"] == 2  # "thông" folds to it
+    assert api(base_url, f"q={quote('thống')}&exact=1")[1]["total"] == 0
+
+
+def test_api_similar_lists_the_articles_most_like_one(base_url: str) -> None:
+    _, found = api(base_url, f"q={quote('dau an nganh')}")
+    seed_id = found["hits"][0]["article_id"]
+    status, body = fetch(f"{base_url}/api/similar?id={seed_id}")
+    titles = [hit["title"] for hit in json.loads(body)["hits"]]
+    assert status == 200 and titles == ["Hội nghị chuyển đổi số"]
+    status, body = fetch(f"{base_url}/api/similar?id=999")
+    assert status == 400 and "no article 999" in json.loads(body)["error"]
+
+
 def test_unknown_paths_are_404(base_url: str) -> None:
     assert fetch(f"{base_url}/article/999")[0] == 404
     assert fetch(f"{base_url}/article/{10**30}")[0] == 404  # beyond any SQLite integer
