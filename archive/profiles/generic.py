@@ -391,13 +391,27 @@ def _before_text(reading: PageReading, candidates: etree.XPath) -> Iterator[Html
 
 def _byline_before_text(reading: PageReading) -> str | None:
     """A writer named in a meta line by the headline, above or below it ("Minh Châu |
-    Người đăng: admin"): a part of a line of parts, or a labelled line."""
+    Người đăng: admin"): a part of a line of parts, a labelled line, or under the
+    headline a line that is nothing but initials or a full name ("Q.N")."""
+    below = _below_headline(reading)
     for element in _before_text(reading, _META_LINES):
         for line in _meta_lines_of(element, reading.headline):
-            name = byline_author(line) if " | " in line else labelled_author(line)
+            alone = element in below and " | " not in line
+            name = byline_author(line) if " | " in line or alone else labelled_author(line)
             if name:
                 return name
     return None
+
+
+def _below_headline(reading: PageReading) -> set[HtmlElement]:
+    """The elements of the article's block that come after its headline."""
+    if reading.headline is None or reading.scope is None:
+        return set()
+    elements = list(reading.scope.iter())
+    start = next((i for i, element in enumerate(elements) if element is reading.headline), None)
+    if start is None:
+        return set()
+    return {e for e in elements[start + 1 :] if not holds(reading.headline, e)}
 
 
 def _meta_lines_of(element: HtmlElement, headline: HtmlElement | None) -> Iterator[str]:

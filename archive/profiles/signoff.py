@@ -44,6 +44,7 @@ _CMS_USER = re.compile(
 _INITIALS = re.compile(r"^(?:[A-ZĐ]\.?){1,4}$")
 _MAX_WORDS = 6
 SIGNOFF_MAX_CHARS = 48
+SOURCE_MAX_CHARS = 100
 _RIGHT_ALIGNED = re.compile(r"text-align\s*:\s*right", re.IGNORECASE)
 _EMPHASIS_TAGS = frozenset({"strong", "b", "em", "i"})
 
@@ -103,16 +104,22 @@ def is_cms_account(name: str) -> bool:
 
 
 def is_source_line(line: str) -> bool:
-    return bool(_SOURCE_LABEL.match(clean_line(line)))
+    return source_from_line(line) is not None
 
 
 def source_from_line(line: str) -> str | None:
-    """The outlet or document a "Nguồn: …" / "Theo …" line names, or ``None``."""
+    """The outlet or document a "Nguồn: …" / "Theo …" line names, or ``None``.
+
+    A credit is short and names one thing; "Theo báo cáo, đến nay …" is a sentence.
+    """
     line = clean_line(line)
     label = _SOURCE_LABEL.match(line)
-    if not label:
+    if not label or len(line) > SOURCE_MAX_CHARS:
         return None
-    return line[label.end() :].lstrip(" :").rstrip(")").strip() or None
+    named = line[label.end() :].lstrip(" :").rstrip(")").strip()
+    if label.group().strip(" (").lower() == "theo" and "," in named:
+        return None
+    return named or None
 
 
 def is_furniture(line: str) -> bool:

@@ -223,6 +223,27 @@ def test_a_byline_on_the_line_of_a_date_block() -> None:
     assert extracted.published == datetime(2020, 12, 25, 9, 4, 26, tzinfo=PORTAL_TZ)
 
 
+def test_initials_alone_under_the_headline_are_the_byline() -> None:
+    body = (
+        f'<section><p class="ten-bai">{TITLE}</p><span class="thong-tin"><span>Q.N</span></span>'
+        "<div><p>25/12/2020 09:04</p>" + f"<p>{PROSE}</p>" * 4 + "</div></section>"
+    )
+    assert extract_article(page(body), URL, profile="generic").author == "Q.N"
+
+
+def test_a_sentence_opening_with_theo_is_text_not_a_source_credit() -> None:
+    report = "Theo báo cáo, đến nay toàn tỉnh đã hoàn thành 85% kế hoạch đề ra, vượt cùng kỳ."
+    body = (
+        f"<h1>{TITLE}</h1><p>09:04 25/12/2020</p>" + f"<p>{PROSE}</p>" * 3
+        + "<p><strong>Tháo gỡ khó khăn, vướng mắc</strong></p>"
+        + f"<p>{report}</p>"
+    )  # fmt: skip
+    extracted = extract_article(page(body), URL, profile="generic")
+    assert extracted.author is None
+    assert extracted.source is None
+    assert extracted.body.splitlines()[-1] == report
+
+
 def test_a_byline_by_the_headline_inside_a_block_named_like_chrome() -> None:
     # The whole article, headline and byline included, sits in a "sidebar"-named block.
     body = (
