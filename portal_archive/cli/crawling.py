@@ -153,19 +153,32 @@ def print_crawl_summary(
 ) -> None:
     click.echo(f"crawl {run_id}: {status}")
     for key, stats in site_stats.items():
-        failures = ", ".join(f"{reason} x{count}" for reason, count in stats["failures"].items())
-        click.echo(
-            f"  {key:<12} {stats.get('mode', ''):<11} {stats['pages_fetched']:>6} pages  "
-            f"{stats['articles_new']:>5} new  "
-            f"{stats['articles_updated']:>5} updated  {stats['articles_unchanged']:>5} unchanged  "
-            f"{stats['errors']:>4} errors"
-            + _without(stats.get("articles_without", {}))
-            + (f"  ({failures})" if failures else "")
-        )
+        click.echo(_site_row(key, stats))
     click.echo(
         f"  {'total':<24} {totals['pages_fetched']:>6} pages  {totals['articles_new']:>5} new  "
         f"{totals['articles_updated']:>5} updated  {totals['articles_unchanged']:>5} unchanged  "
         f"{totals['errors']:>4} errors" + _without(articles_without(site_stats.values()))
+    )
+
+
+def _site_row(key: str, stats: dict[str, Any], *, measured: bool = False) -> str:
+    """One site's line of a crawl summary, or of a report (``measured``: with its bytes,
+    duration and speed; runs recorded before reports existed have none)."""
+    failures = ", ".join(f"{reason} x{count}" for reason, count in stats["failures"].items())
+    duration = stats.get("duration_s")
+    speed = (
+        f"{stats.get('bytes', 0):>10} bytes  "
+        f"{'-' if duration is None else f'{duration:.1f}':>7} s  "
+        f"{stats.get('pages_per_s', 0.0):>6.1f} pages/s  "
+    )
+    return (
+        f"  {key:<12} {stats.get('mode', ''):<11} {stats['pages_fetched']:>6} pages  "
+        f"{stats['articles_new']:>5} new  "
+        f"{stats['articles_updated']:>5} updated  {stats['articles_unchanged']:>5} unchanged  "
+        + (speed if measured else "")
+        + f"{stats['errors']:>4} errors"
+        + _without(stats.get("articles_without", {}))
+        + (f"  ({failures})" if failures else "")
     )
 
 
@@ -279,18 +292,6 @@ def report(ctx: click.Context, run_id: int, as_json: bool, failures: bool) -> No
         f"started {figures['started']}, finished {figures['finished'] or '-'}"
     )
     for key, stats in [*figures["sites"].items(), ("total", figures["totals"])]:
-        failures = ", ".join(f"{reason} x{count}" for reason, count in stats["failures"].items())
-        # Runs recorded before reports existed have no bytes or duration per site.
-        duration = stats.get("duration_s")
-        click.echo(
-            f"  {key:<12} {stats.get('mode', ''):<11} {stats['pages_fetched']:>6} pages  "
-            f"{stats['articles_new']:>5} new  "
-            f"{stats['articles_updated']:>5} updated  {stats['articles_unchanged']:>5} unchanged  "
-            f"{stats.get('bytes', 0):>10} bytes  "
-            f"{'-' if duration is None else f'{duration:.1f}':>7} s  "
-            f"{stats.get('pages_per_s', 0.0):>6.1f} pages/s  {stats['errors']:>4} errors"
-            + _without(stats.get("articles_without", {}))
-            + (f"  ({failures})" if failures else "")
-        )
+        click.echo(_site_row(key, stats, measured=True))
     for warning in figures["warnings"]:
         click.echo(f"  warning: {warning}")
