@@ -31,11 +31,11 @@ from warcio.recordloader import ArcWarcRecord
 from archive.datadir import DataDir
 from archive.db import ArchiveError, open_archive
 from archive.extract import extract_article
-from archive.models import Article, Capture
+from archive.models import Article
 from archive.profiles import Family, get_family
 from archive.profiles.sitewide import SiteKnowledge
 from archive.sites import SiteConfig
-from archive.store import ArchiveStore, SaveStatus
+from archive.store import ArchiveStore, CaptureRecord, SaveStatus
 from archive.text import parse_html
 from archive.urls import canonical_url
 from archive.warc import SOFTWARE, WARC_SUFFIX, WarcLocation, warc_files
@@ -203,27 +203,17 @@ def _replay(
 
 
 def _record_capture(store: ArchiveStore, site_id: int, response: _Response) -> int:
-    # Written directly: a revisit's payload digest is its record's, not that of its empty body.
-    with store.archive.session() as session:
-        capture = Capture(
-            run_id=None,
-            site_id=site_id,
-            url=response.url,
-            final_url=response.url,
-            status=response.status,
-            content_type=response.headers.get("Content-Type"),
-            headers=response.headers,
-            fetched_at=response.fetched_at,
-            payload_digest=response.digest,
-            size=len(response.payload),
-            warc_file=response.location.file,
-            warc_offset=response.location.offset,
-            warc_length=response.location.length,
-            warc_type=response.location.record_type,
-        )
-        session.add(capture)
-        session.flush()
-        return capture.id
+    record = CaptureRecord(
+        url=response.url,
+        final_url=response.url,
+        status=response.status,
+        headers=response.headers,
+        body=response.payload,
+        fetched_at=response.fetched_at,
+        warc=response.location,
+        stated_digest=response.digest,
+    )
+    return store.record_capture(None, site_id, record)
 
 
 def _decoded(response: _Response) -> bytes | None:

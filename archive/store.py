@@ -64,11 +64,14 @@ class CaptureRecord:
     fetched_at: datetime = field(default_factory=utcnow)
     warc: WarcLocation | None = None
     error: str | None = None
+    # The digest its WARC record states, when ``body`` is not the payload it was taken of
+    # (a revisit read back from a WARC file has none).
+    stated_digest: str | None = None
 
     @property
     def payload_digest(self) -> str:
         # The WARC convention (sha1, base32), so captures and WARC records agree.
-        return payload_digest(self.body)
+        return self.stated_digest or payload_digest(self.body)
 
 
 @dataclass(frozen=True)
