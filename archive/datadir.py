@@ -6,7 +6,10 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from archive.db import sqlite_url
+
+def sqlite_url(path: Path) -> str:
+    return f"sqlite:///{path}"
+
 
 DATA_ENV = "PORTAL_ARCHIVE_DATA"
 DEFAULT_DATA_DIR = Path("data")

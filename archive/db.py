@@ -19,6 +19,9 @@ from sqlalchemy.engine import ExceptionContext
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from archive.datadir import sqlite_url
+from archive.errors import ArchiveError
+
 MIGRATIONS = "archive:migrations"
 # The schema of the first release, made with create_all before Alembic was used.
 FIRST_REVISION = "0001"
@@ -29,14 +32,6 @@ SQLITE_DAMAGED_CODES = frozenset({11, 26})
 SQLITE_UNWRITABLE_CODES = frozenset({8, 14})
 # The password runs to the last "@" of the authority (before the path's first "/").
 _URL_PASSWORD = re.compile(r"(://[^:/@]*:)[^/]*@")
-
-
-class ArchiveError(Exception):
-    """A problem with the archive that the user can act on."""
-
-
-def sqlite_url(path: Path) -> str:
-    return f"sqlite:///{path}"
 
 
 def masked_url(url: str) -> str:

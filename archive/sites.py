@@ -28,11 +28,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import SplitResult, urlsplit
 
+from archive.errors import ConfigError
 from archive.profiles import FAMILIES
-
-
-class ConfigError(ValueError):
-    """The sites config is missing or wrong; the message says where."""
 
 
 @dataclass(frozen=True)

@@ -52,6 +52,20 @@ TARGET_COLD_START_S = 1.0
 TARGET_REINDEX_RSS_MB = 500
 
 
+# What portals attach, and how often: most articles attach nothing.
+ATTACHED_MEDIA_TYPES = (
+    "application/pdf",
+    "application/msword",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+)
+ATTACHING_SHARE = 0.25
+
+
+@dataclass(frozen=True)
+class BenchAttachment:
+    media_type: str
+
+
 @dataclass(frozen=True)
 class BenchArticle:
     """One generated article, with the attributes ``search.indexer.ArticleLike`` reads."""
@@ -67,6 +81,12 @@ class BenchArticle:
     category: str
     content_hash: str
     duplicate_of_url: str | None = None
+    language: str = "vi"
+    media_types: tuple[str, ...] = ()
+
+    @property
+    def attachments(self) -> tuple[BenchAttachment, ...]:
+        return tuple(BenchAttachment(media_type) for media_type in self.media_types)
 
     def to_json(self) -> str:
         fields = dict(self.__dict__, published=self.published.isoformat())
@@ -76,6 +96,7 @@ class BenchArticle:
     def from_json(cls, line: str) -> BenchArticle:
         fields = json.loads(line)
         fields["published"] = datetime.fromisoformat(fields["published"])
+        fields["media_types"] = tuple(fields.get("media_types", ()))
         return cls(**fields)
 
 
@@ -88,6 +109,8 @@ def generated_articles(count: int) -> Iterator[BenchArticle]:
         category = Category(slug=topic, name=topic, topic=topic)
         title = make_title(rng, topic, published)
         author = rng.choice(pools.LEADERS)
+        attached = rng.random() < ATTACHING_SHARE
+        media_types = (rng.choice(ATTACHED_MEDIA_TYPES),) if attached else ()
         source = TestbedArticle(article_id, "", category, title, published, author)
         body = generate_body(SEED, source)
         site = SITES[article_id % len(SITES)]
@@ -102,6 +125,7 @@ def generated_articles(count: int) -> Iterator[BenchArticle]:
             author=author,
             category=topic,
             content_hash=f"{article_id:x}",
+            media_types=media_types,
         )
 
 

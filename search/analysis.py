@@ -22,12 +22,14 @@ import unicodedata
 from collections.abc import Iterator
 from functools import lru_cache
 
-from whoosh.analysis import Analyzer, Filter, LowercaseFilter, RegexTokenizer, Token
+from whoosh.analysis import Analyzer, Filter, LowercaseFilter, RegexTokenizer, Token, Tokenizer
 
 # Runs of word characters: "Covid-19" gives "covid" and "19", "4.0" gives "4"
 # and "0". The schema turns such a query word back into a phrase, so
 # "Covid-19" still means the two tokens side by side.
 _WORD = re.compile(r"\w+")
+# The whole value as one token, when a field asks not to tokenize.
+_ANYTHING = re.compile(r".*", re.DOTALL)
 
 # "đ" is a separate letter, not "d" plus a combining mark, so NFD leaves it alone.
 _STROKE_D = str.maketrans({"đ": "d", "Đ": "D"})
@@ -70,25 +72,60 @@ def fold(text: str) -> str:
     return nfc(bare.translate(_STROKE_D))
 
 
-# Indexing folds every token of every body; Vietnamese has a few thousand
-# distinct syllables, so caching per token turns that into dictionary lookups.
+# Indexing reads every word of every body; Vietnamese has a few thousand
+# distinct syllables, so caching per word turns the analysis into dictionary
+# lookups.
 _fold_token = lru_cache(maxsize=65536)(fold)
-_canonical_token = lru_cache(maxsize=65536)(canonical_tones)
 
 
-class NfcWordTokenizer(RegexTokenizer):
-    """Word tokens of the NFC form of the input.
+@lru_cache(maxsize=65536)
+def _index_word(word: str) -> str:
+    return canonical_tones(word.lower())
+
+
+# Marks the exact spelling among the folded words of a field that holds both
+# ("tinh" and "=tỉnh"); a word never starts with it, as words are runs of \w.
+EXACT_MARK = "="
+
+
+class WordTokenizer(Tokenizer):
+    """Lowercased word tokens of the NFC form of the input, tone marks placed one way.
 
     NFD input must give the same tokens as NFC input, otherwise a page a
     publisher emitted in NFD would be unfindable. Character offsets refer to
-    the NFC text, which is what the index stores.
+    the NFC text, which is what the index stores. One pass does what a
+    tokenizer and two filters would: this runs over every word indexed.
     """
 
-    def __init__(self) -> None:
-        super().__init__(expression=_WORD)
-
-    def __call__(self, value: str, **kwargs: object) -> Iterator[Token]:  # type: ignore[override]
-        return super().__call__(nfc(value), **kwargs)
+    def __call__(  # type: ignore[override]
+        self,
+        value: str,
+        positions: bool = False,
+        chars: bool = False,
+        keeporiginal: bool = False,
+        removestops: bool = True,
+        start_pos: int = 0,
+        start_char: int = 0,
+        tokenize: bool = True,
+        mode: str = "",
+        **kwargs: object,
+    ) -> Iterator[Token]:
+        text = nfc(value)
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        matches = _WORD.finditer(text) if tokenize else [_ANYTHING.fullmatch(text)]
+        for pos, match in enumerate(matches, start_pos):
+            word = match.group()
+            token.text = _index_word(word)
+            token.boost = 1.0
+            token.stopped = False
+            if keeporiginal:
+                token.original = word
+            if positions:
+                token.pos = pos
+            if chars:
+                token.startchar = start_char + match.start()
+                token.endchar = start_char + match.end()
+            yield token
 
 
 class FoldFilter(Filter):
@@ -100,23 +137,39 @@ class FoldFilter(Filter):
             yield token
 
 
-class CanonicalTonesFilter(Filter):
-    """Put each lowercase token's tone mark where :func:`canonical_tones` puts it."""
+class FoldedAndExactFilter(Filter):
+    """Each token folded and, when indexing, again as spelled, marked with :data:`EXACT_MARK`.
+
+    A field without positions that holds both answers a folded word and an
+    exact one from a single posting list each, which is what fast searches of
+    plain words read; phrases are matched on the exact fields, which keep
+    positions. Queries analyse to the folded word alone.
+    """
 
     def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
         for token in tokens:
-            token.text = _canonical_token(token.text)
+            exact = token.text
+            token.text = _fold_token(exact)
             yield token
+            if token.mode == "index":
+                token.text = EXACT_MARK + exact
+                yield token
 
 
 def exact_analyzer() -> Analyzer:
     """Lowercased word tokens with their diacritics, tone marks placed one way."""
-    return NfcWordTokenizer() | LowercaseFilter() | CanonicalTonesFilter()
+    return WordTokenizer()
 
 
 def folded_analyzer() -> Analyzer:
     """Lowercased word tokens without diacritics ("Đặng" -> "dang")."""
-    return exact_analyzer() | FoldFilter()
+    return WordTokenizer() | FoldFilter()
+
+
+def folded_and_exact_analyzer() -> Analyzer:
+    """Folded word tokens, each followed in the index by its exact spelling (see
+    :class:`FoldedAndExactFilter`)."""
+    return WordTokenizer() | FoldedAndExactFilter()
 
 
 def folded_keyword_analyzer() -> Analyzer:

@@ -10,7 +10,7 @@ Searching never takes the lock and sees the last committed state.
 from __future__ import annotations
 
 import pickle
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,14 +20,18 @@ from whoosh import index as whoosh_index
 from whoosh.index import Index, IndexVersionError, LockError
 from whoosh.writing import CLEAR, IndexWriter
 
+from archive.documents import document_type
+from search import whoosh_compat
 from search.analysis import nfc
 from search.errors import IndexLockedError, IndexNotFoundError, IndexOutdatedError
 from search.schema import article_schema
 
 # The machine has two cores and a crawl commits many small batches: one
-# process, with a posting pool large enough that a batch never spills to disk.
-# Each batch commits with Whoosh's default MERGE_SMALL policy, which keeps the
-# segment count logarithmic without rewriting large segments. Extra writer
+# process, with a posting pool large enough that a batch never spills to disk
+# (about 800 articles fit). Each batch commits with Whoosh's default MERGE_SMALL
+# policy, which keeps the segment count logarithmic without rewriting large
+# segments. A rebuild outgrows any pool that keeps its memory bounded; its runs
+# on disk are pickled a chunk at a time (see search.whoosh_compat). Extra writer
 # processes (procs=2, multisegment) pickle every document to a child: measured
 # on two shared cores, no faster in wall time and no less CPU.
 WRITER_LIMIT_MB = 128
@@ -38,6 +42,13 @@ DEFAULT_LOCK_TIMEOUT = 10.0
 _LOCK_RETRY_DELAY = 0.25
 # The ``is_copy`` term of every document that copies another one.
 COPY_MARK = "1"
+
+
+class AttachmentLike(Protocol):
+    """What the index needs from a document an article attaches."""
+
+    @property
+    def media_type(self) -> str | None: ...
 
 
 class ArticleLike(Protocol):
@@ -61,6 +72,10 @@ class ArticleLike(Protocol):
     def author(self) -> str | None: ...
     @property
     def category(self) -> str | None: ...
+    @property
+    def language(self) -> str: ...
+    @property
+    def attachments(self) -> Sequence[AttachmentLike]: ...
     @property
     def content_hash(self) -> str: ...
     @property
@@ -162,7 +177,7 @@ class ArticleIndex:
 
     def _open_writer(self) -> IndexWriter:
         try:
-            return self._readable_index().writer(
+            writer = self._readable_index().writer(
                 procs=WRITER_PROCS,
                 limitmb=WRITER_LIMIT_MB,
                 timeout=self.lock_timeout,
@@ -173,6 +188,7 @@ class ArticleIndex:
                 f"search index {self.index_dir} is locked by another writer "
                 f"(waited {self.lock_timeout:g}s); is another crawl or reindex running?"
             ) from None
+        return whoosh_compat.with_chunked_runs(writer, WRITER_LIMIT_MB)
 
 
 def open_index(index_dir: Path) -> Index:
@@ -302,6 +318,10 @@ def article_document(article: ArticleLike) -> dict[str, Any]:
         "author": article.author and nfc(article.author),
         "category": article.category and nfc(article.category),
         "published": article.published and to_naive_utc(article.published),
+        "language": article.language,
+        "document_type": ",".join(
+            sorted({document_type(attached.media_type) for attached in article.attachments})
+        ),
         "original": article.duplicate_of_url,
         "is_copy": article.duplicate_of_url and COPY_MARK,
     }

@@ -45,7 +45,7 @@ from datetime import date
 
 from whoosh import query as wq
 from whoosh.fields import Schema
-from whoosh.matching import Matcher, WrappingMatcher
+from whoosh.matching import Matcher, NullMatcher, WrappingMatcher
 from whoosh.qparser import (
     EveryPlugin,
     FieldsPlugin,
@@ -65,7 +65,7 @@ from archive.dates import DateRangeError, check_day_range, utc_day_bounds
 from search.analysis import canonical_tones, fold
 from search.errors import EmptyQueryError, QueryError
 from search.indexer import to_naive_utc
-from search.schema import BODY_BOOST, QUERY_FIELD_BOOSTS, TITLE_BOOST
+from search.schema import BODY_BOOST, POSITIONS_OF_FOLDED, QUERY_FIELD_BOOSTS, TITLE_BOOST
 from search.snippets import Marks
 
 # A query is typed, or pasted from a headline or a paragraph; parsing and matching grow with
@@ -115,6 +115,11 @@ def check_query_text(text: str) -> None:
             f"the search query is too long ({len(text)} characters, {words} words):"
             f" use at most {MAX_QUERY_CHARS} characters and {MAX_QUERY_WORDS} words"
         )
+
+
+def is_plain_words(text: str) -> bool:
+    """Whether ``text`` is words alone, without any query syntax."""
+    return _PLAIN_WORDS.fullmatch(text) is not None
 
 
 def parse_query(text: str, schema: Schema, *, exact: bool = False) -> wq.Query:
@@ -180,7 +185,7 @@ def _parser(
     schema: Schema, boosts: dict[str, float], named_fields: dict[str, str]
 ) -> MultifieldParser:
     # The default group is AND: every word must match, in one field or another.
-    parser = MultifieldParser(list(boosts), schema, fieldboosts=boosts)
+    parser = MultifieldParser(list(boosts), schema, fieldboosts=boosts, phraseclass=Phrase)
     for plugin_class in _REMOVED_PLUGINS:
         parser.remove_plugin_class(plugin_class)
     parser.add_plugin(PrefixPlugin())
@@ -269,18 +274,70 @@ class _DateRangeNode(syntax.SyntaxNode):
 def _with_phrase_boost(
     query: wq.Query, text: str, schema: Schema, title_field: str, body_field: str
 ) -> wq.Query:
-    if _PLAIN_WORDS.fullmatch(text) is None:
+    if not is_plain_words(text):
         return query
     words = list(schema[title_field].process_text(text, mode="query"))
     if not 2 <= len(words) <= MAX_PHRASE_BOOST_WORDS:
         return query
     in_order = wq.Or(
         [
-            wq.Phrase(field, words, boost=QUERY_FIELD_BOOSTS[field])
+            Phrase(field, words, boost=QUERY_FIELD_BOOSTS[field])
             for field in (title_field, body_field)
         ]
     )
     return wq.AndMaybe(query, in_order)
+
+
+class Phrase(wq.Phrase):
+    """Words side by side; in a folded field, matched on the positions of every spelling
+    of each word in the exact field that keeps them (the folded fields keep none)."""
+
+    def matcher(self, searcher: Searcher, context: SearchContext | None = None) -> Matcher:
+        exact_field = POSITIONS_OF_FOLDED.get(self.fieldname)
+        if exact_field is None:
+            return super().matcher(searcher, context)
+        reader = searcher.reader()
+        spelled = [spellings(reader, exact_field, word) for word in self.words]
+        if not all(spelled):
+            return NullMatcher()
+        in_order = wq.Sequence(
+            [wq.Or([wq.Term(exact_field, word) for word in words]) for words in spelled],
+            slop=self.slop,
+            boost=self.boost,
+        )
+        return in_order.matcher(searcher, context)
+
+
+# Letters no diacritic ever changes: a folded word's spellings all start with the same
+# run of them ("th" of "thong"), so only words under that prefix need folding.
+_UNMARKED = "bcfghjklmnpqrstvwxz0123456789_"
+
+
+def _letters_by_fold() -> dict[str, tuple[str, ...]]:
+    letters: dict[str, list[str]] = {}
+    for code in [*range(ord("a"), ord("z") + 1), *range(0xC0, 0x250), *range(0x1E00, 0x1F00)]:
+        letter = chr(code)
+        if letter.islower() and len(folded := fold(letter)) == 1:
+            letters.setdefault(folded, []).append(letter)
+    return {folded: tuple(spelled) for folded, spelled in letters.items()}
+
+
+_LETTERS_BY_FOLD = _letters_by_fold()
+
+
+def spellings(reader: IndexReader, fieldname: str, folded: str) -> list[str]:
+    """The words of ``fieldname`` in ``reader`` that fold to ``folded`` ("thông", "thống"
+    for "thong")."""
+    lead = len(folded) - len(folded.lstrip(_UNMARKED))
+    if lead == len(folded):
+        return [folded] if (fieldname, folded) in reader else []
+    stem, letter = folded[:lead], folded[lead]
+    return [
+        word
+        for first in _LETTERS_BY_FOLD.get(letter, (letter,))
+        for word in map(_term_text, reader.expand_prefix(fieldname, stem + first))
+        if fold(word) == folded
+    ]
 
 
 def _exact_word_bonuses(exact_query: wq.Query) -> list[wq.Query]:

@@ -9,25 +9,27 @@ hits, the total, the facets and the histogram all come from that one pass.
 
 from __future__ import annotations
 
+import time
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
-from whoosh import collectors, sorting
+import numpy as np
+from whoosh import collectors
 from whoosh import query as wq
 from whoosh.index import FileIndex
-from whoosh.matching import Matcher
-from whoosh.searching import Hit as WhooshHit
-from whoosh.searching import Results, Searcher
+from whoosh.searching import Searcher
 
 from archive.dates import PORTAL_TZ, local_iso
+from search import columns, plainwords
 from search.errors import QueryError
 from search.filters import SearchFilters
 from search.indexer import COPY_MARK, open_index
 from search.parsing import check_query_text, highlight_terms, parse_query
+from search.plainwords import Matches, PlainWords
 from search.snippets import Marks, SnippetFormat, snippet
 
 Period = Literal["month", "year"]
@@ -35,11 +37,10 @@ Sort = Literal["relevance", "newest", "oldest"]
 SORTS: tuple[Sort, ...] = ("relevance", "newest", "oldest")
 PERIODS: tuple[Period, ...] = ("month", "year")
 # The facets a search can count, by name; "site" carries the site's name as its label.
-FACET_NAMES = ("site", "category", "author", "year")
+FACET_NAMES = ("site", "category", "author", "year", "language", "document_type")
 # A search that runs longer returns what it found so far, flagged ``timed_out``; a reader
 # waits for a page, not for the rest of a pathological query.
 DEFAULT_TIME_LIMIT = 10.0
-_HISTOGRAM = "histogram"
 # The words that set an article apart, looked for in others to find articles like it.
 _KEY_TERMS = 12
 
@@ -123,7 +124,8 @@ def search(
     hit of the original, which lists their URLs in ``copies``, and are not
     counted; ``all_copies`` shows and counts every copy as a hit of its own.
     ``exact`` matches only the very diacritics typed. ``facets`` counts the
-    matches per site (labelled with ``site_names``), category, author and year;
+    matches per site (labelled with ``site_names``), category, author, year,
+    language and kind of attached document;
     ``histogram`` per month or year. Raises :class:`EmptyQueryError`,
     :class:`QueryError` or :class:`~search.filters.UnknownSiteError` for
     unusable queries and :class:`~search.errors.IndexNotFoundError` if there is
@@ -132,37 +134,37 @@ def search(
     _check_options(limit, page, sort, histogram)
     filters = filters or SearchFilters()
     index, parsed = _prepare(index_dir, query, exact)
-    grouped = _facets(facets, histogram)
+    plain = PlainWords.parse(query, exact=exact)
     with index.searcher() as searcher:
         filters.check_sites(_indexed_sites(searcher))
-        allowed = _allowed_docs(searcher, filters)
-        if allowed is not None and not allowed:
-            # Whoosh reads an empty filter as no filter at all: nothing can match.
-            return SearchResults(
-                total=0,
-                hits=[],
-                page=page,
-                facets={name: [] for name in FACET_NAMES} if facets else {},
-            )
-        collector = _collector(searcher, sort, page * limit, grouped, allowed, all_copies)
-        timed_out = _run(searcher, parsed, collector, time_limit)
-        results = collector.results()
+        allowed = _allowed(searcher, filters, all_copies)
+        found, timed_out = _found(searcher, parsed, plain, allowed, time_limit)
+        if plain is not None and sort == "relevance":
+            found = plainwords.rescore_in_order(searcher, plain, found)
+        published = columns.published(searcher)
+        first = (page - 1) * limit
+        shown = _ordered(found, sort, published, first + limit)[first:]
         marked = highlight_terms(parsed, searcher.reader())
         hits = [
-            _hit(hit, marked, snippet_format, scored=sort == "relevance")
-            for hit in results[(page - 1) * limit : page * limit]
+            _hit(
+                searcher.stored_fields(int(found.docnums[position])),
+                float(found.scores[position]) if sort == "relevance" else 0.0,
+                marked,
+                snippet_format,
+            )
+            for position in shown
         ]
         if not all_copies:
             hits = [replace(hit, copies=_copies_of(searcher, hit.url)) for hit in hits]
-        total = len(results)
+        total = len(found)
         return SearchResults(
             total=total,
             hits=hits,
             page=page,
             pages=-(-total // limit),
             timed_out=timed_out,
-            facets=_facet_counts(searcher, results, site_names or {}) if facets else {},
-            histogram=_histogram(results, histogram) if histogram else [],
+            facets=_facet_counts(searcher, found, published, site_names or {}) if facets else {},
+            histogram=_histogram(published, found, histogram) if histogram else [],
         )
 
 
@@ -176,18 +178,18 @@ def matching_article_ids(
     """Ids of every article (copies included) that ``query`` matches, for exports; with no
     query, of every article the filters let through."""
     filters = filters or SearchFilters()
+    plain = None
     if query is None:
         index, parsed = open_index(index_dir), wq.Every()
     else:
         index, parsed = _prepare(index_dir, query, exact)
+        plain = PlainWords.parse(query, exact=exact)
     with index.searcher() as searcher:
         filters.check_sites(_indexed_sites(searcher))
-        allowed = _allowed_docs(searcher, filters)
-        if allowed is not None and not allowed:
-            return set()
-        results = searcher.search(parsed, filter=allowed, limit=None, scored=False)
+        allowed = filters.allowed_documents(searcher)
+        found, _timed_out = _found(searcher, parsed, plain, allowed, time_limit=None)
         column = searcher.reader().column_reader("article_id")
-        return {int(column[docnum]) for docnum in results.docs()}
+        return {int(column[int(docnum)]) for docnum in found.docnums}
 
 
 def more_like(
@@ -216,7 +218,7 @@ def more_like(
         marked = highlight_terms(like, searcher.reader())
         return [
             replace(
-                _hit(hit, marked, snippet_format, scored=True),
+                _hit(hit.fields(), float(hit.score or 0.0), marked, snippet_format),
                 copies=_copies_of(searcher, hit["url"]),
             )
             for hit in searcher.search(like, limit=limit, mask=same_story)
@@ -250,60 +252,70 @@ def _term_text(text: bytes | str) -> str:
     return text.decode("utf-8") if isinstance(text, bytes) else text
 
 
-def _allowed_docs(searcher: Searcher, filters: SearchFilters) -> set[int] | None:
-    """The documents the filters let through, or None when they restrict nothing."""
-    restriction = filters.whoosh_query(searcher.schema)
-    return None if restriction is None else set(searcher.docs_for_query(restriction))
+def _allowed(searcher: Searcher, filters: SearchFilters, all_copies: bool) -> np.ndarray | None:
+    """The documents a search may show: those the filters let through, less the copies of
+    another article unless every copy is asked for; None for every document."""
+    allowed = filters.allowed_documents(searcher)
+    if all_copies:
+        return allowed
+    copies = _term_documents(searcher, "is_copy", COPY_MARK)
+    if not len(copies):
+        return allowed
+    if allowed is None:
+        allowed = np.ones(searcher.doc_count_all(), dtype=bool)
+    allowed[copies] = False
+    return allowed
 
 
-def _facets(facets: bool, histogram: Period | None) -> dict[str, sorting.FacetType]:
-    grouped: dict[str, sorting.FacetType] = {}
-    if facets:
-        grouped["site"] = sorting.FieldFacet("site", maptype=sorting.Count)
-        # The index holds categories folded ("tin tuc"): one document of each group gives
-        # the spelling to show.
-        grouped["category"] = sorting.FieldFacet("category", maptype=sorting.UnorderedList)
-        # Authors are indexed by word; the whole signature is read from the stored fields.
-        grouped["author"] = sorting.StoredFieldFacet("author", maptype=sorting.Count)
-        grouped["year"] = _PeriodFacet("year")
-    if histogram:
-        grouped[_HISTOGRAM] = _PeriodFacet(histogram)
-    return grouped
-
-
-def _collector(
+def _found(
     searcher: Searcher,
-    sort: Sort,
-    limit: int,
-    grouped: dict[str, sorting.FacetType],
-    allowed: set[int] | None,
-    all_copies: bool,
-) -> collectors.Collector:
-    if sort == "relevance":
-        # Block-quality skipping and matcher replacement would leave the matches that cannot
-        # make the page out of the total and the facets.
-        ranked: collectors.Collector = collectors.TopCollector(limit, usequality=False, replace=0)
-    else:
-        ranked = collectors.SortingCollector(_PublishedOrder(sort == "newest"), limit=limit)
-    if grouped:
-        ranked = collectors.FacetCollector(ranked, grouped, maptype=sorting.Count)
-    mask = None if all_copies else wq.Term("is_copy", COPY_MARK)
-    if allowed is None and mask is None:
-        return ranked
-    return collectors.FilterCollector(ranked, allow=allowed, restrict=mask)
-
-
-def _run(
-    searcher: Searcher, parsed: wq.Query, collector: collectors.Collector, time_limit: float
-) -> bool:
-    """Runs the search; whether the time limit stopped it."""
-    # Without the alarm signal, so a search in a web server thread is limited the same way.
-    limited = collectors.TimeLimitCollector(collector, time_limit, use_alarm=False)
+    parsed: wq.Query,
+    plain: PlainWords | None,
+    allowed: np.ndarray | None,
+    time_limit: float | None,
+) -> tuple[Matches, bool]:
+    """Every match, scored, and whether the time limit stopped the search."""
+    if allowed is not None and not allowed.any():
+        return plainwords.NO_MATCHES, False
+    if plain is not None:
+        deadline = None if time_limit is None else time.monotonic() + time_limit
+        return plainwords.matches(searcher, plain, allowed, deadline)
+    collector: collectors.Collector = collectors.UnlimitedCollector()
+    if allowed is not None:
+        collector = collectors.FilterCollector(
+            collector, allow={int(docnum) for docnum in np.flatnonzero(allowed)}
+        )
+    if time_limit is not None:
+        # Without the alarm signal, so a search in a web server thread is limited the same way.
+        collector = collectors.TimeLimitCollector(collector, time_limit, use_alarm=False)
+    timed_out = False
     try:
-        searcher.search_with_collector(parsed, limited)
+        searcher.search_with_collector(parsed, collector)
     except collectors.TimeLimit:
-        return True
-    return False
+        timed_out = True
+    scored = collector.results().top_n
+    found = Matches(
+        np.array([docnum for _score, docnum in scored], dtype=np.int64),
+        np.array([score for score, _docnum in scored], dtype=np.float64),
+    )
+    return found, timed_out
+
+
+def _ordered(found: Matches, sort: Sort, published: columns.Published, count: int) -> np.ndarray:
+    """Positions in ``found`` of its first ``count`` matches in ``sort`` order: best score,
+    newest or oldest first (undated last either way), then by document number."""
+    if sort == "relevance":
+        key = -found.scores
+    else:
+        raw = published.raw[found.docnums]
+        undated = raw == published.missing
+        signed = np.where(undated, 0, raw).astype(np.int64)
+        key = np.where(undated, np.iinfo(np.int64).max, -signed if sort == "newest" else signed)
+    candidates = np.arange(len(found))
+    if count < len(found):
+        candidates = np.argpartition(key, count - 1)[:count]
+    ranked = candidates[np.lexsort((found.docnums[candidates], key[candidates]))]
+    return ranked[:count]
 
 
 def _copies_of(searcher: Searcher, url: str) -> tuple[str, ...]:
@@ -312,103 +324,88 @@ def _copies_of(searcher: Searcher, url: str) -> tuple[str, ...]:
 
 
 def _facet_counts(
-    searcher: Searcher, results: Results, site_names: Mapping[str, str]
+    searcher: Searcher,
+    found: Matches,
+    published: columns.Published,
+    site_names: Mapping[str, str],
 ) -> dict[str, list[FacetCount]]:
-    sites = results.groups("site")
-    categories = results.groups("category")
+    sites = _value_counts(columns.coded(searcher, "site"), found)
+    authors = _value_counts(columns.coded(searcher, "author"), found)
     return {
         "site": _ranked(
             FacetCount(key, site_names.get(key, key), count) for key, count in sites.items()
         ),
-        "category": _ranked(
-            FacetCount(key, searcher.stored_fields(docs[0])["category"], len(docs))
-            for key, docs in categories.items()
-            if key is not None
-        ),
-        "author": _ranked(
-            FacetCount(name, name, count)
-            for name, count in results.groups("author").items()
-            if name
-        ),
+        "category": _ranked(_category_counts(searcher, found)),
+        "author": _ranked(FacetCount(name, name, count) for name, count in authors.items()),
         "year": [
             FacetCount(year, year, count)
-            for year, count in sorted(_counted(results, "year").items())
+            for year, count in _period_counts(published, found, "year").items()
         ],
+        "language": _ranked(
+            FacetCount(code, code, count)
+            for code, count in _value_counts(columns.coded(searcher, "language"), found).items()
+        ),
+        "document_type": _ranked(_document_type_counts(searcher, found)),
     }
 
 
-def _ranked(counts: Iterator[FacetCount]) -> list[FacetCount]:
+def _value_counts(column: columns.Coded, found: Matches) -> dict[str, int]:
+    """How many matches have each value of ``column``, those without one left out."""
+    counts = np.bincount(column.codes[found.docnums], minlength=len(column.values))
+    return {column.values[code]: int(counts[code]) for code in np.flatnonzero(counts) if code}
+
+
+def _category_counts(searcher: Searcher, found: Matches) -> Iterator[FacetCount]:
+    """Matches per category, spellings of one name counted together ("Tin tức", "TIN TỨC")
+    under the spelling most of them use; the value is what the category filter matches."""
+    by_key: dict[str, Counter[str]] = {}
+    analyzer = searcher.schema["category"].analyzer
+    for spelling, count in _value_counts(columns.coded(searcher, "category"), found).items():
+        key = next(token.text for token in analyzer(spelling))
+        by_key.setdefault(key, Counter())[spelling] += count
+    for key, spellings in by_key.items():
+        yield FacetCount(key, spellings.most_common(1)[0][0], spellings.total())
+
+
+def _document_type_counts(searcher: Searcher, found: Matches) -> Iterator[FacetCount]:
+    """Matches attaching documents of each kind; an article attaching a PDF and a DOCX
+    counts for both."""
+    matched = np.zeros(searcher.doc_count_all(), dtype=bool)
+    matched[found.docnums] = True
+    for kind in map(_term_text, searcher.reader().lexicon("document_type")):
+        count = int(np.count_nonzero(matched[_term_documents(searcher, "document_type", kind)]))
+        if count:
+            yield FacetCount(kind, kind, count)
+
+
+def _term_documents(searcher: Searcher, fieldname: str, text: str) -> np.ndarray:
+    """Global numbers of the live documents holding ``text`` in ``fieldname``."""
+    return np.fromiter(searcher.docs_for_query(wq.Term(fieldname, text)), dtype=np.int64)
+
+
+def _ranked(counts: Iterable[FacetCount]) -> list[FacetCount]:
     """Most articles first, then alphabetically, so the order is stable."""
     return sorted(counts, key=lambda facet: (-facet.count, facet.label))
 
 
-def _counted(results: Results, name: str) -> Counter[str]:
-    return Counter({key: count for key, count in results.groups(name).items() if key is not None})
+def _period_counts(published: columns.Published, found: Matches, by: Period) -> dict[str, int]:
+    """Dated matches per year ("2020") or month ("2020-03") in portal time, oldest first."""
+    unit = "Y" if by == "year" else "M"
+    periods, counts = np.unique(
+        published.portal_times(found.docnums).astype(f"datetime64[{unit}]"), return_counts=True
+    )
+    return {str(period): int(count) for period, count in zip(periods, counts, strict=True)}
 
 
-def _histogram(results: Results, by: Period) -> list[tuple[str, int]]:
-    counts = _counted(results, _HISTOGRAM)
-    return [(period, counts[period]) for period in _periods_spanning(counts, by)]
+def _histogram(published: columns.Published, found: Matches, by: Period) -> list[tuple[str, int]]:
+    counts = _period_counts(published, found, by)
+    return [(period, counts.get(period, 0)) for period in _periods_spanning(counts, by)]
 
 
-class _PublishedOrder(sorting.FacetType):
-    """Sorts by publication time, newest or oldest first, undated articles last either way
-    (Whoosh's own date facet puts them first when reversed)."""
-
-    def __init__(self, newest_first: bool) -> None:
-        self.newest_first = newest_first
-
-    def categorizer(self, global_searcher: Searcher) -> sorting.Categorizer:
-        return _PublishedOrderCategorizer(global_searcher, self.newest_first)
-
-
-class _PublishedOrderCategorizer(sorting.Categorizer):
-    def __init__(self, global_searcher: Searcher, newest_first: bool) -> None:
-        self._missing = global_searcher.schema["published"].column_type.default_value()
-        self._sign = -1 if newest_first else 1
-
-    def set_searcher(self, segment_searcher: Searcher, docoffset: int) -> None:
-        self._column = segment_searcher.reader().column_reader("published", translate=False)
-
-    def key_for(self, matcher: Matcher, segment_docnum: int) -> tuple[bool, int]:
-        raw = self._column[segment_docnum]
-        undated = raw == self._missing
-        return undated, 0 if undated else self._sign * raw
-
-
-class _PeriodFacet(sorting.FacetType):
-    """Groups documents by the month ("2020-12") or year ("2020") of publication in portal
-    time; undated documents fall in the group None."""
-
-    def __init__(self, by: Period) -> None:
-        self.by = by
-        self.maptype = sorting.Count
-
-    def categorizer(self, global_searcher: Searcher) -> sorting.Categorizer:
-        return _PeriodCategorizer(global_searcher, self.by)
-
-
-class _PeriodCategorizer(sorting.Categorizer):
-    def __init__(self, global_searcher: Searcher, by: Period) -> None:
-        self._field = global_searcher.schema["published"]
-        self._missing = self._field.column_type.default_value()
-        self._by = by
-
-    def set_searcher(self, segment_searcher: Searcher, docoffset: int) -> None:
-        # The sortable column reads dates without loading each stored body.
-        self._column = segment_searcher.reader().column_reader("published", translate=False)
-
-    def key_for(self, matcher: Matcher, segment_docnum: int) -> str | None:
-        raw = self._column[segment_docnum]
-        if raw == self._missing:
-            return None
-        return _period_key(_vietnam_time(self._field.from_column_value(raw)), self._by)
-
-
-def _hit(hit: WhooshHit, marked: Marks, snippet_format: SnippetFormat, *, scored: bool) -> Hit:
-    """The hit as shown; sorted by date, Whoosh puts the sort key where the score was, and
-    the score is 0."""
-    fields = hit.fields()
+def _hit(
+    fields: Mapping[str, Any], score: float, marked: Marks, snippet_format: SnippetFormat
+) -> Hit:
+    """The hit as shown, from its stored fields."""
     return Hit(
         article_id=fields["article_id"],
         url=fields["url"],
@@ -417,7 +414,7 @@ def _hit(hit: WhooshHit, marked: Marks, snippet_format: SnippetFormat, *, scored
         published=_from_index_time(fields.get("published")),
         author=fields.get("author"),
         category=fields.get("category"),
-        score=float(hit.score or 0.0) if scored else 0.0,
+        score=score,
         snippet=snippet(fields.get("body", ""), marked, snippet_format),
     )
 

@@ -1,11 +1,17 @@
 """The Whoosh schema of the article index.
 
-Every text is indexed twice: with its diacritics (``title``, ``body``) and
-folded (``title_folded``, ``body_folded``). A query runs over both, and an
-unaccented query still finds everything through the folded fields; how an
-accented query ranks the very same accents first ("bàn" over "bán") is
-:mod:`search.parsing`'s. Titles weigh more than bodies because a word in the
-headline says more about what an article is about.
+Every text is indexed twice. The exact fields (``title``, ``body``) keep each
+word with its diacritics and its position, for phrases and exact spellings.
+The folded fields (``title_folded``, ``body_folded``) keep each word folded and
+as spelled (``tinh`` and ``=tỉnh``) without positions: they answer every plain
+word, accented or not, from one small posting list each, which is what makes
+searching a large archive fast (:mod:`search.plainwords`). A phrase in the
+folded fields is matched on the exact ones (:mod:`search.parsing`). Titles weigh
+more than bodies because a word in the headline says more about what an
+article is about.
+
+Site, category, author and language are columns too, so facets count them without
+reading documents; their few distinct values are stored once per segment.
 """
 
 from __future__ import annotations
@@ -13,9 +19,15 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from whoosh.analysis import Analyzer
-from whoosh.fields import DATETIME, ID, TEXT, Schema
+from whoosh.columns import RefBytesColumn
+from whoosh.fields import DATETIME, ID, KEYWORD, TEXT, Schema
 
-from search.analysis import exact_analyzer, folded_analyzer, folded_keyword_analyzer
+from search.analysis import (
+    exact_analyzer,
+    folded_analyzer,
+    folded_and_exact_analyzer,
+    folded_keyword_analyzer,
+)
 
 TITLE_BOOST = 3.0
 TITLE_FOLDED_BOOST = 1.5
@@ -32,28 +44,45 @@ QUERY_FIELD_BOOSTS: dict[str, float] = {
 }
 
 
-def _text(analyzer_factory: Callable[[], Analyzer], *, stored: bool = False) -> TEXT:
+# The exact field that holds the positions of each folded field's words.
+POSITIONS_OF_FOLDED = {"title_folded": "title", "body_folded": "body"}
+
+
+def _text(
+    analyzer_factory: Callable[[], Analyzer],
+    *,
+    stored: bool = False,
+    positions: bool = True,
+    sortable: RefBytesColumn | None = None,
+) -> TEXT:
     # A query word that analyses into several tokens ("Covid-19", "4.0") means
     # those tokens side by side, not each of them anywhere in the document.
-    # Every text field keeps positions: phrases are searched on the exact fields
-    # (exact mode, multi-token words), on the folded ones and on author names.
-    return TEXT(analyzer=analyzer_factory(), stored=stored, multitoken_query="phrase")
+    return TEXT(
+        analyzer=analyzer_factory(),
+        stored=stored,
+        phrase=positions,
+        sortable=sortable or False,
+        multitoken_query="phrase",
+    )
 
 
 def article_schema() -> Schema:
     return Schema(
         article_id=ID(unique=True, stored=True, sortable=True),
         url=ID(stored=True),
-        site=ID(stored=True),
+        site=ID(stored=True, sortable=RefBytesColumn()),
         # Whole-value, accent- and case-insensitive: a filter names one category.
-        category=ID(stored=True, analyzer=folded_keyword_analyzer()),
+        category=ID(stored=True, analyzer=folded_keyword_analyzer(), sortable=RefBytesColumn()),
         # Sign-offs vary ("Nguyễn Văn A", "Nguyễn Văn A - Sở TTTT"), so the
-        # author filter matches words, not the whole value.
-        author=_text(folded_analyzer, stored=True),
+        # author filter matches words, not the whole value; the facet counts whole values.
+        author=_text(folded_analyzer, stored=True, sortable=RefBytesColumn()),
         title=_text(exact_analyzer, stored=True),
-        title_folded=_text(folded_analyzer),
+        title_folded=_text(folded_and_exact_analyzer, positions=False),
         body=_text(exact_analyzer, stored=True),
-        body_folded=_text(folded_analyzer),
+        body_folded=_text(folded_and_exact_analyzer, positions=False),
+        language=ID(stored=True, sortable=RefBytesColumn()),
+        # The kinds of the documents an article attaches ("pdf,docx"); none if it attaches none.
+        document_type=KEYWORD(stored=True, commas=True, lowercase=True, scorable=False),
         # Naive UTC: Whoosh has no timezone-aware datetimes.
         published=DATETIME(stored=True, sortable=True),
         # A column, so verify/reindex can compare it with the database cheaply.

@@ -8,6 +8,11 @@ from datetime import datetime, timedelta, timezone
 VN = timezone(timedelta(hours=7))
 
 
+@dataclass(frozen=True)
+class FakeAttachment:
+    media_type: str | None
+
+
 @dataclass
 class FakeArticle:
     """Stands in for archive.models.Article: the attributes the index reads."""
@@ -23,6 +28,8 @@ class FakeArticle:
     category: str | None = None
     content_hash: str = "hash"
     duplicate_of_url: str | None = None
+    language: str = "vi"
+    attachments: tuple[FakeAttachment, ...] = ()
 
     def __post_init__(self) -> None:
         self.url = self.url or f"https://stttt.hatinh.gov.vn/a/{self.id}"

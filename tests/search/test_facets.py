@@ -47,6 +47,8 @@ def test_facets_count_the_matches_per_site_category_author_and_year(storms: Path
         "category": [FacetCount("tin tuc", "Tin tức", 2), FacetCount("y te", "Y tế", 1)],
         "author": [FacetCount("H.A", "H.A", 2), FacetCount("Trần Lan", "Trần Lan", 1)],
         "year": [FacetCount("2020", "2020", 2), FacetCount("2021", "2021", 1)],
+        "language": [FacetCount("vi", "vi", 4)],
+        "document_type": [],
     }
     [tin_tuc, _] = results.facets["category"]
     narrowed = search(storms, "bao lu", filters=SearchFilters(category=tin_tuc.value))

@@ -23,7 +23,7 @@ from search.indexer import ArticleIndex
 from search.query import matching_article_ids, search
 from tests.helpers import run_cli
 
-from .fakes import VN, FakeArticle
+from .fakes import VN, FakeArticle, FakeAttachment
 
 Indexed = Callable[..., Path]
 
@@ -207,3 +207,41 @@ def test_search_and_export_select_the_same_articles(archive_data: Path) -> None:
     titles = sorted(hit["title"] for hit in json.loads(searched.stdout)["hits"])
     assert titles == exported_titles(archive_data, "--query", "hoi nghi", *filters)
     assert titles == ["Hội nghị 2"]
+
+
+@pytest.fixture
+def attaching(indexed: Indexed) -> Path:
+    pdf, docx = FakeAttachment("application/pdf"), FakeAttachment(DOCX)
+    return indexed(
+        FakeArticle(1, "kế hoạch", attachments=(pdf,)),
+        FakeArticle(2, "kế hoạch", attachments=(pdf, FakeAttachment(DOCX))),
+        FakeArticle(3, "kế hoạch", attachments=(docx,), language="en"),
+        FakeArticle(4, "kế hoạch"),
+        FakeArticle(5, "kế hoạch", attachments=(FakeAttachment(None),)),
+    )
+
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def test_language_and_document_filters(attaching: Path) -> None:
+    def found(**filters: object) -> list[str]:
+        return sorted(ids(search(attaching, "ke hoach", filters=SearchFilters(**filters))))
+
+    assert found(language="en") == ["3"]
+    assert found(language="vi") == ["1", "2", "4", "5"]
+    assert found(has_documents=True) == ["1", "2", "3", "5"]
+    assert found(has_documents=False) == ["4"]
+    assert found(document_type="pdf") == ["1", "2"]
+    assert found(document_type="DOCX") == ["2", "3"]
+    assert found(document_type="other") == ["5"]
+    assert found(document_type="pdf", language="en") == []
+    assert found(document_type="xls") == []
+
+
+def test_language_and_document_facets(attaching: Path) -> None:
+    facets = search(attaching, "ke hoach", facets=True).facets
+    assert [(f.value, f.count) for f in facets["language"]] == [("vi", 4), ("en", 1)]
+    assert [(f.value, f.count) for f in facets["document_type"]] == [
+        ("docx", 2), ("pdf", 2), ("other", 1)
+    ]  # fmt: skip
