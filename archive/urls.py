@@ -78,3 +78,15 @@ def _site_spelling(
 def _without_view_segments(path: str) -> str:
     segments = path.split("/")
     return "/".join(segment for segment in segments if segment.lower() not in _VIEW_SEGMENTS)
+
+
+def is_web_url(url: str) -> bool:
+    """Whether ``url`` is an absolute http(s) URL, the only kind an archived page may make a
+    link or an image of: ``javascript:``, ``data:`` or ``vbscript:`` would run in the reader's
+    browser. The scheme is read as browsers read it (case, leading spaces and control
+    characters, tabs and newlines inside ignored)."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    return parts.scheme.lower() in _DEFAULT_PORTS and bool(parts.netloc)

@@ -83,6 +83,48 @@ def _index_word(word: str) -> str:
     return canonical_tones(word.lower())
 
 
+@lru_cache(maxsize=65536)
+def _folded_word(word: str) -> str:
+    return _fold_token(_index_word(word))
+
+
+def word_spans(text: str, *, folded: bool) -> list[tuple[str, int, int]]:
+    """The words of the NFC ``text`` as the exact (or folded) analysis spells them, with
+    where each starts and ends: the analysis without its token objects, for marking
+    matches in stored text."""
+    spell = _folded_word if folded else _index_word
+    return [(spell(match.group()), match.start(), match.end()) for match in _WORD.finditer(text)]
+
+
+def _letters_by_fold() -> dict[str, tuple[str, ...]]:
+    letters: dict[str, list[str]] = {}
+    for code in [*range(ord("a"), ord("z") + 1), *range(0xC0, 0x250), *range(0x1E00, 0x1F00)]:
+        letter = chr(code)
+        if letter.islower() and len(folded := fold(letter)) == 1:
+            letters.setdefault(folded, []).append(letter)
+    return {folded: tuple(spelled) for folded, spelled in letters.items()}
+
+
+# Every lowercase letter that folds to each letter: "a" to "aàáảãạăắ…", "d" to "dđ…".
+LETTERS_BY_FOLD = _letters_by_fold()
+
+
+@lru_cache(maxsize=1024)
+def folded_words_pattern(phrases: tuple[tuple[str, ...], ...]) -> re.Pattern[str]:
+    """A regular expression for any of ``phrases`` (folded words side by side) in NFC
+    text however it is accented or cased: regular expressions search a body in
+    microseconds, where analysing its words takes milliseconds."""
+    alternatives = [r"\W+".join(map(_folded_word_pattern, words)) for words in phrases]
+    return re.compile(rf"(?<!\w)(?:{'|'.join(alternatives)})(?!\w)", re.IGNORECASE)
+
+
+def _folded_word_pattern(word: str) -> str:
+    return "".join(
+        f"[{''.join(LETTERS_BY_FOLD[letter])}]" if letter in LETTERS_BY_FOLD else re.escape(letter)
+        for letter in word
+    )
+
+
 # Marks the exact spelling among the folded words of a field that holds both
 # ("tinh" and "=tỉnh"); a word never starts with it, as words are runs of \w.
 EXACT_MARK = "="

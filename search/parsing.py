@@ -62,7 +62,7 @@ from whoosh.reading import IndexReader
 from whoosh.searching import SearchContext, Searcher
 
 from archive.dates import DateRangeError, check_day_range, utc_day_bounds
-from search.analysis import canonical_tones, fold
+from search.analysis import LETTERS_BY_FOLD, canonical_tones, fold
 from search.errors import EmptyQueryError, QueryError
 from search.indexer import to_naive_utc
 from search.schema import BODY_BOOST, POSITIONS_OF_FOLDED, QUERY_FIELD_BOOSTS, TITLE_BOOST
@@ -313,18 +313,6 @@ class Phrase(wq.Phrase):
 _UNMARKED = "bcfghjklmnpqrstvwxz0123456789_"
 
 
-def _letters_by_fold() -> dict[str, tuple[str, ...]]:
-    letters: dict[str, list[str]] = {}
-    for code in [*range(ord("a"), ord("z") + 1), *range(0xC0, 0x250), *range(0x1E00, 0x1F00)]:
-        letter = chr(code)
-        if letter.islower() and len(folded := fold(letter)) == 1:
-            letters.setdefault(folded, []).append(letter)
-    return {folded: tuple(spelled) for folded, spelled in letters.items()}
-
-
-_LETTERS_BY_FOLD = _letters_by_fold()
-
-
 def spellings(reader: IndexReader, fieldname: str, folded: str) -> list[str]:
     """The words of ``fieldname`` in ``reader`` that fold to ``folded`` ("thông", "thống"
     for "thong")."""
@@ -334,7 +322,7 @@ def spellings(reader: IndexReader, fieldname: str, folded: str) -> list[str]:
     stem, letter = folded[:lead], folded[lead]
     return [
         word
-        for first in _LETTERS_BY_FOLD.get(letter, (letter,))
+        for first in LETTERS_BY_FOLD.get(letter, (letter,))
         for word in map(_term_text, reader.expand_prefix(fieldname, stem + first))
         if fold(word) == folded
     ]

@@ -26,7 +26,7 @@ import numpy as np
 from whoosh.searching import Searcher
 
 from search import whoosh_compat
-from search.analysis import EXACT_MARK, exact_analyzer, fold, folded_analyzer
+from search.analysis import EXACT_MARK, exact_analyzer, fold, folded_words_pattern, nfc
 from search.parsing import EXACT_WORD_BONUS, MAX_PHRASE_BOOST_WORDS, is_plain_words
 from search.schema import (
     BODY_BOOST,
@@ -39,10 +39,9 @@ from search.schema import (
 # Whoosh's BM25F defaults, so both paths rank alike.
 _B = 0.75
 _K1 = 1.2
-# How many of the best matches the phrase bonus looks at: a few pages' worth.
-RESCORE_WINDOW = 50
+# How many of the best matches the phrase bonus looks at: three pages' worth.
+RESCORE_WINDOW = 30
 _EXACT_ANALYZER = exact_analyzer()
-_FOLDED_ANALYZER = folded_analyzer()
 # What a folded field contributes per word: (its folded word, its exact word) weights.
 _FIELD_WEIGHTS = {
     "title_folded": (TITLE_FOLDED_BOOST, TITLE_BOOST),
@@ -123,6 +122,7 @@ def rescore_in_order(searcher: Searcher, query: PlainWords, found: Matches) -> M
     if not 2 <= len(query.words) <= MAX_PHRASE_BOOST_WORDS or not len(found):
         return found
     folded = [fold(word) for word in query.words]
+    in_order = folded_words_pattern((tuple(folded),))
     stats = _Statistics(searcher)
     window = _best(found, RESCORE_WINDOW)
     scores = found.scores.copy()
@@ -130,7 +130,7 @@ def rescore_in_order(searcher: Searcher, query: PlainWords, found: Matches) -> M
         stored = searcher.stored_fields(int(found.docnums[position]))
         for fieldname, (weight, _exact_weight) in _FIELD_WEIGHTS.items():
             text = stored.get(POSITIONS_OF_FOLDED[fieldname]) or ""
-            if _in_order(text, folded):
+            if in_order.search(nfc(text)):
                 scores[position] += weight * sum(stats.idf(fieldname, word) for word in folded)
     return Matches(found.docnums, scores)
 
@@ -140,17 +140,6 @@ def _best(found: Matches, count: int) -> np.ndarray:
     if len(found) <= count:
         return np.arange(len(found))
     return np.argpartition(-found.scores, count - 1)[:count]
-
-
-def _in_order(text: str, words: list[str]) -> bool:
-    tokens = [token.text for token in _FOLDED_ANALYZER(text)]
-    width = len(words)
-    first = words[0]
-    return any(
-        tokens[start : start + width] == words
-        for start, token in enumerate(tokens)
-        if token == first
-    )
 
 
 class _Statistics:
@@ -203,6 +192,8 @@ def _segment_matches(
                 if text[0] == EXACT_MARK:
                     exact_spelling[ids] = True
         required &= matched
+        if not required.any():
+            break  # no document of the segment has every word so far
         if query.exact_bonus:
             scores += EXACT_WORD_BONUS * exact_spelling
     live = whoosh_compat.live_documents(reader)

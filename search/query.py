@@ -24,7 +24,7 @@ from whoosh.index import FileIndex
 from whoosh.searching import Searcher
 
 from archive.dates import PORTAL_TZ, local_iso
-from search import columns, plainwords
+from search import columns, plainwords, whoosh_compat
 from search.errors import QueryError
 from search.filters import SearchFilters
 from search.indexer import COPY_MARK, open_index
@@ -104,7 +104,7 @@ class SearchResults:
 
 def search(
     index_dir: Path,
-    query: str,
+    query: str | None,
     *,
     filters: SearchFilters | None = None,
     sort: Sort = "relevance",
@@ -118,7 +118,8 @@ def search(
     site_names: Mapping[str, str] | None = None,
     time_limit: float = DEFAULT_TIME_LIMIT,
 ) -> SearchResults:
-    """The ``page``-th ``limit`` matches of ``query`` in ``sort`` order.
+    """The ``page``-th ``limit`` matches of ``query`` in ``sort`` order; with no query, of
+    every article the filters let through (browsing a site or a period).
 
     Copies of an article (``duplicate_of`` in the archive) are folded into the
     hit of the original, which lists their URLs in ``copies``, and are not
@@ -133,8 +134,7 @@ def search(
     """
     _check_options(limit, page, sort, histogram)
     filters = filters or SearchFilters()
-    index, parsed = _prepare(index_dir, query, exact)
-    plain = PlainWords.parse(query, exact=exact)
+    index, parsed, plain = _prepare(index_dir, query, exact)
     with index.searcher() as searcher:
         filters.check_sites(_indexed_sites(searcher))
         allowed = _allowed(searcher, filters, all_copies)
@@ -178,12 +178,7 @@ def matching_article_ids(
     """Ids of every article (copies included) that ``query`` matches, for exports; with no
     query, of every article the filters let through."""
     filters = filters or SearchFilters()
-    plain = None
-    if query is None:
-        index, parsed = open_index(index_dir), wq.Every()
-    else:
-        index, parsed = _prepare(index_dir, query, exact)
-        plain = PlainWords.parse(query, exact=exact)
+    index, parsed, plain = _prepare(index_dir, query, exact)
     with index.searcher() as searcher:
         filters.check_sites(_indexed_sites(searcher))
         allowed = filters.allowed_documents(searcher)
@@ -225,12 +220,18 @@ def more_like(
         ]
 
 
-def _prepare(index_dir: Path, query: str, exact: bool) -> tuple[FileIndex, wq.Query]:
-    """The open index and the parsed query; the query is checked before the index is
-    opened so a mistake in it is reported as such."""
+def _prepare(
+    index_dir: Path, query: str | None, exact: bool
+) -> tuple[FileIndex, wq.Query, PlainWords | None]:
+    """The open index, the parsed query (every document for none) and its plain words if
+    it is nothing else; the query is checked before the index is opened so a mistake in
+    it is reported as such."""
+    if query is None:
+        return open_index(index_dir), wq.Every(), None
     check_query_text(query)
     index = open_index(index_dir)
-    return index, parse_query(query, index.schema, exact=exact)
+    parsed = parse_query(query, index.schema, exact=exact)
+    return index, parsed, PlainWords.parse(query, exact=exact)
 
 
 def _check_options(limit: int, page: int, sort: str, histogram: str | None) -> None:
@@ -280,6 +281,8 @@ def _found(
     if plain is not None:
         deadline = None if time_limit is None else time.monotonic() + time_limit
         return plainwords.matches(searcher, plain, allowed, deadline)
+    if isinstance(parsed, wq.Every):
+        return _every_document(searcher, allowed), False
     collector: collectors.Collector = collectors.UnlimitedCollector()
     if allowed is not None:
         collector = collectors.FilterCollector(
@@ -299,6 +302,19 @@ def _found(
         np.array([score for score, _docnum in scored], dtype=np.float64),
     )
     return found, timed_out
+
+
+def _every_document(searcher: Searcher, allowed: np.ndarray | None) -> Matches:
+    """Every live document ``allowed`` lets through, all scored alike."""
+    live = np.ones(searcher.doc_count_all(), dtype=bool)
+    for leaf, offset in searcher.leaf_searchers():
+        segment_live = whoosh_compat.live_documents(leaf.reader())
+        if segment_live is not None:
+            live[offset : offset + len(segment_live)] = segment_live
+    if allowed is not None:
+        live &= allowed
+    docnums = np.flatnonzero(live)
+    return Matches(docnums, np.zeros(len(docnums), dtype=np.float64))
 
 
 def _ordered(found: Matches, sort: Sort, published: columns.Published, count: int) -> np.ndarray:

@@ -7,12 +7,13 @@ elsewhere; exact-mode marks only the words spelled as typed.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterable
 from dataclasses import dataclass
 from html import escape as html_escape
 from typing import Any, Literal
 
-from whoosh.analysis import Analyzer, Token
+from whoosh.analysis import Token
 from whoosh.highlight import (
     FIRST,
     BasicFragmentScorer,
@@ -24,7 +25,7 @@ from whoosh.highlight import (
     top_fragments,
 )
 
-from search.analysis import exact_analyzer, folded_analyzer
+from search.analysis import nfc, word_spans
 
 SnippetFormat = Literal["text", "html"]
 
@@ -33,6 +34,10 @@ _MARKERS: dict[str, tuple[str, str]] = {"text": ("**", "**"), "html": ("<mark>",
 SNIPPET_CHARS = 240
 _SNIPPET_CONTEXT_CHARS = 80
 _SNIPPET_FRAGMENTS = 2
+# A snippet is chosen among the passages holding the first marked words of a text: enough
+# for its two fragments to be the densest, without analysing every word of a long body.
+_MARKS_READ = 6
+_PASSAGE_CHARS = 500
 _ELLIPSIS = " … "
 
 
@@ -67,23 +72,67 @@ def title_snippet(title: str, marks: Marks, snippet_format: SnippetFormat = "tex
 def _marked(
     text: str, marks: Marks, fragmenter: Fragmenter, formatter: Formatter, *, top: int
 ) -> str:
-    analyzer = _EXACT_ANALYZER if marks.exact else _FOLDED_ANALYZER
-    tokens = _matched_tokens(analyzer, text, marks)
+    tokens = _matched_tokens(text, marks)
     fragments = fragmenter.fragment_tokens(text, iter(tokens))
     best = top_fragments(fragments, top, BasicFragmentScorer(), FIRST, minscore=1)
     return formatter(text, best)
 
 
-def _matched_tokens(analyzer: Analyzer, text: str, marks: Marks) -> list[Token]:
-    # The analyzer reuses one Token object; phrases need to look ahead, so keep copies.
-    tokens = [token.copy() for token in analyzer(text, chars=True, mode="query")]
-    words = [token.text for token in tokens]
-    for token in tokens:
-        token.matched = token.text in marks.words
-    for position, length in _phrase_occurrences(words, marks.phrases):
-        for token in tokens[position : position + length]:
-            token.matched = True
-    return tokens
+def _matched_tokens(text: str, marks: Marks) -> list[Token]:
+    """The tokens a fragment can hold: the marked ones and their neighbours.
+
+    A body has hundreds of words and a snippet a few dozen; the fragmenter only
+    looks a fragment's length around the marked words, so the rest of the text
+    is never made into tokens.
+    """
+    spans = _leading_spans(nfc(text), marks)
+    matched = [word in marks.words for word, _start, _end in spans]
+    for position, length in _phrase_occurrences([word for word, *_ in spans], marks.phrases):
+        matched[position : position + length] = [True] * length
+    marked_at = [start for (_word, start, _end), hit in zip(spans, matched, strict=True) if hit]
+    return [
+        _token(word, start, end, hit)
+        for (word, start, end), hit in zip(spans, matched, strict=True)
+        if _within(start, marked_at, SNIPPET_CHARS)
+    ]
+
+
+def _leading_spans(text: str, marks: Marks) -> list[tuple[str, int, int]]:
+    """The words of ``text`` up to the end of the passage holding its first
+    :data:`_MARKS_READ` marked words (all of it if it has fewer): the snippet is chosen
+    among them, as a search engine bounds the text it analyses."""
+    spans: list[tuple[str, int, int]] = []
+    marked = 0
+    start = 0
+    while start < len(text) and marked < _MARKS_READ:
+        end = _passage_end(text, start)
+        passage = word_spans(text[start:end], folded=not marks.exact)
+        spans.extend((word, start + first, start + last) for word, first, last in passage)
+        marked += sum(word in marks.words for word, _first, _last in passage)
+        start = end
+    return spans
+
+
+def _passage_end(text: str, start: int) -> int:
+    """Where the passage from ``start`` ends: :data:`_PASSAGE_CHARS` on, at a space."""
+    end = start + _PASSAGE_CHARS
+    if end >= len(text):
+        return len(text)
+    space = text.find(" ", end)
+    return len(text) if space < 0 else space
+
+
+def _within(position: int, marked_at: list[int], reach: int) -> bool:
+    """Whether a marked word starts within ``reach`` characters of ``position``
+    (``marked_at`` is in ascending order)."""
+    index = bisect.bisect_left(marked_at, position - reach)
+    return index < len(marked_at) and marked_at[index] <= position + reach
+
+
+def _token(text: str, start: int, end: int, matched: bool) -> Token:
+    token = Token(chars=True)
+    token.text, token.startchar, token.endchar, token.matched = text, start, end, matched
+    return token
 
 
 def _phrase_occurrences(
@@ -112,10 +161,6 @@ class _MarkFormatter(Formatter):
     def format_token(self, text: str, token: Any, replace: bool = False) -> str:
         word = self.escape(get_text(text, token, replace))
         return f"{self.open_mark}{word}{self.close_mark}"
-
-
-_EXACT_ANALYZER = exact_analyzer()
-_FOLDED_ANALYZER = folded_analyzer()
 
 
 def _html_text(text: str) -> str:

@@ -56,7 +56,7 @@ from archive.profiles.signoff import (
 )
 from archive.profiles.sitewide import SiteKnowledge
 from archive.text import block_lines, clean_line, inline_text
-from archive.urls import canonical_url
+from archive.urls import canonical_url, is_web_url
 
 # Pages no crawler should follow on any portal: accounts, search, print views,
 # the citizen-reception calendar (an endless date space).
@@ -298,10 +298,13 @@ class Profile:
         return container
 
     def images(self, container: HtmlElement, url: str) -> list[ImageRef]:
-        return [
+        """The body's images with their captions; a ``javascript:`` or ``data:`` source is
+        none (see ``is_web_url``)."""
+        found = (
             ImageRef(urljoin(url, img.get("src").strip()), _first_text(img, self.caption_xpath))
             for img in container.xpath(".//img[@src]")
-        ]
+        )
+        return [image for image in found if is_web_url(image.src)]
 
     def attachments(self, container: HtmlElement, url: str) -> list[AttachmentRef]:
         """Links in the body whose URL names a document file."""
@@ -389,10 +392,12 @@ def media_type_of(url: str) -> str | None:
 
 
 def _unique_attachments(found: list[AttachmentRef]) -> list[AttachmentRef]:
-    """The first reference to each URL (a document linked in the body and in the list)."""
+    """The first reference to each URL (a document linked in the body and in the list); a
+    ``javascript:x//a.pdf`` link names a document file but is none (see ``is_web_url``)."""
     first: dict[str, AttachmentRef] = {}
     for attachment in found:
-        first.setdefault(attachment.url, attachment)
+        if is_web_url(attachment.url):
+            first.setdefault(attachment.url, attachment)
     return list(first.values())
 
 

@@ -6,25 +6,54 @@ import sys
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
 from archive.datadir import DATA_ENV, DataDir
 from archive.dates import DateRangeError
-from archive.db import Archive, ArchiveError, open_archive, open_archive_read_only
-from archive.sites import ConfigError
+from archive.errors import ArchiveError, ConfigError
 from search.errors import IndexLockedError, QueryError
+
+if TYPE_CHECKING:
+    from archive.db import Archive
 
 # Errors a user can fix; they become one line on stderr and exit code 1.
 USER_ERRORS = (ConfigError, ArchiveError, QueryError, DateRangeError, IndexLockedError, OSError)
+
+
+def counted(count: int, noun: str) -> str:
+    """``count`` and ``noun``, plural unless there is one: "1 version", "2 versions"."""
+    return f"{count} {noun if count == 1 else noun + 's'}"
 
 
 def fail(message: str) -> NoReturn:
     raise click.ClickException(message)
 
 
+# Builds a command when it is asked for.
+CommandLoader = Callable[[], click.Command]
+
+
 class PortalArchiveGroup(click.Group):
+    """The main group: a command's module is imported only when the command is used (a
+    search loads no crawler), and errors a user can fix become one line."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._loaders: dict[str, CommandLoader] = {}
+
+    def add_lazy_command(self, name: str, loader: CommandLoader) -> None:
+        self._loaders[name] = loader
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self.commands, *self._loaders})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in self._loaders:
+            self.add_command(self._loaders[cmd_name](), cmd_name)
+        return super().get_command(ctx, cmd_name)
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
             result = super().invoke(ctx)
@@ -55,12 +84,17 @@ def parse_overrides(values: tuple[str, ...]) -> dict[str, str]:
 def read_archive(ctx: click.Context) -> Archive:
     """The archive, for a command that only reads it: opened read-only, never created or
     migrated."""
+    # Imported when used: a search that needs no database starts without it.
+    from archive.db import open_archive_read_only
+
     return open_archive_read_only(data_dir(ctx).db_url)
 
 
 def write_archive(ctx: click.Context) -> Archive:
     """The archive, for a command that writes to it: the data directory is created and the
     schema migrated if need be."""
+    from archive.db import open_archive
+
     directory = data_dir(ctx)
     directory.create()
     return open_archive(directory.db_url)

@@ -25,6 +25,14 @@ from portal_archive.cli.common import (
     parse_overrides,
     read_archive,
 )
+from portal_archive.cli.setup import (
+    check_one_source,
+    dry_run,
+    max_requests_option,
+    politeness_overrides,
+    registry_option,
+)
+from portal_archive.registry import find_province
 
 # How `crawls` tells that a run shown interrupted can go on.
 RESUME_HINT = "run the same crawl command again to resume it"
@@ -32,6 +40,7 @@ RESUME_HINT = "run the same crawl command again to resume it"
 
 @click.command()
 @config_option("Sites config (TOML) naming each portal, its CMS family and start URLs.")
+@registry_option
 @click.argument("sites", nargs=-1)
 @click.option(
     "--no-profiles",
@@ -61,17 +70,27 @@ RESUME_HINT = "run the same crawl command again to resume it"
     is_flag=True,
     help="Crawl in full even the sites that had a full crawl (default: incremental for those).",
 )
+@click.option(
+    "--dry-run",
+    "dry_run_only",
+    is_flag=True,
+    help="Only probe each site politely and say what a crawl would do; archive nothing.",
+)
+@max_requests_option
 @click.option("-v", "--verbose", is_flag=True, help="Show Scrapy's log, not only progress.")
 @click.pass_context
 def crawl(
     ctx: click.Context,
     config_path: Path,
+    province: str | None,
     sites: tuple[str, ...],
     no_profiles: bool,
     delay: float | None,
     overrides: tuple[str, ...],
     verbose: bool,
     full: bool,
+    dry_run_only: bool,
+    max_requests: int,
     contact: str | None = None,
 ) -> None:
     """Crawl SITES of the config (all of them when none is named) into the archive.
@@ -87,6 +106,12 @@ def crawl(
     30) since the last full crawl, makes a crawl full again. A crawl run again
     adds nothing twice. Ctrl-C stops cleanly; after Ctrl-C, a crash or a kill,
     the same command resumes the unfinished crawl where it stopped.
+
+    --registry PROVINCE crawls sites of the registry instead of a config: SITES
+    are then keys of that province. --dry-run probes each site instead (at most
+    --max-requests polite requests): robots.txt rules, sitemaps and feeds, the
+    first listings and the articles they yield, a size estimate and the
+    politeness the crawl would use; nothing is archived or created.
     """
     # Scrapy is slow to import; only crawl needs it.
     from crawler.context import NO_PROFILES_SETTING
@@ -97,26 +122,43 @@ def crawl(
     # Everything is checked before anything is fetched or created.
     start_urls = [check_site_url(site) for site in sites if is_site_url(site)]
     keys = tuple(site for site in sites if not is_site_url(site))
-    selected = select_sites(load_sites(config_path), keys) if keys or not start_urls else []
+    if province is not None and start_urls:
+        fail("--registry takes site keys of the province, not start URLs")
+    check_one_source(ctx, province)
+    registry = find_province(province) if province is not None else None
+    if registry is not None:
+        selected = registry.select(keys)
+    else:
+        selected = select_sites(load_sites(config_path), keys) if keys or not start_urls else []
     setting_overrides = parse_overrides(overrides)
     for name, value in setting_overrides.items():
         problem = setting_problem(name, value)
         if problem:
             fail(problem)
-    if start_urls:
-        selected += [adhoc_site(url, detect_site_family(url)) for url in start_urls]
-        # The spiders read their site from a config file, so the ad-hoc sites get one.
-        config_path = write_sites(data_dir(ctx).root / "adhoc-sites.toml", selected)
     settings: dict[str, Any] = {
         "LOG_LEVEL": "INFO" if verbose else "WARNING",
         NO_PROFILES_SETTING: no_profiles,
         "PORTAL_FULL": full,
     }
-    if delay is not None:
-        settings |= {"DOWNLOAD_DELAY": delay, "AUTOTHROTTLE_START_DELAY": max(delay, 0.1)}
-    if contact:
-        settings["PORTAL_CONTACT"] = contact
-    settings |= setting_overrides
+    settings |= politeness_overrides(delay, contact) | setting_overrides
+    if dry_run_only:
+        # The family the crawl would read each site with; None: detected from its home page.
+        planned = [(site, "generic" if no_profiles else site.family) for site in selected]
+        planned += [
+            (adhoc_site(url, "generic"), "generic" if no_profiles else None) for url in start_urls
+        ]
+        dry_run(planned, settings, max_requests)
+        return
+    if registry is not None:
+        # The spiders read their site from a config file: the whole province, parents included.
+        config_path = write_sites(
+            data_dir(ctx).root / f"registry-{registry.key}.toml",
+            list(registry.site_configs().values()),
+        )
+    if start_urls:
+        selected += [adhoc_site(url, detect_site_family(url)) for url in start_urls]
+        # The spiders read their site from a config file, so the ad-hoc sites get one.
+        config_path = write_sites(data_dir(ctx).root / "adhoc-sites.toml", selected)
     outcome = run_crawl(data_dir(ctx), config_path, selected, settings)
     print_crawl_summary(outcome.run_id, outcome.status, outcome.site_stats, outcome.totals)
     for key, stats in outcome.site_stats.items():

@@ -6,7 +6,8 @@ import click
 
 from portal_archive.cli.common import data_dir
 from portal_archive.cli.crawling import crawl
-from portal_archive.cli.reading import search_command, stats
+from portal_archive.cli.reading import stats
+from portal_archive.cli.searching import search_command
 
 
 @click.command()

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import functools
 import json
 import sys
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 import click
 
@@ -24,32 +23,20 @@ from archive.sites import load_sites
 from archive.stats import archive_stats
 from portal_archive.cli.common import (
     config_option,
+    counted,
     data_dir,
-    day_range_options,
     fail,
     output_option,
     read_archive,
 )
+from portal_archive.cli.searching import exact_option, search_filter_options
+from portal_archive.registry import find_province, shipped_provinces
 from search.filters import SearchFilters
 from search.query import (
-    DEFAULT_TIME_LIMIT,
-    PERIODS,
-    SORTS,
-    Period,
-    SearchResults,
-    Sort,
     matching_article_ids,
-    search,
 )
 
 F = TypeVar("F", bound=Callable[..., Any])
-# Characters of the longest bar of a histogram.
-BAR_WIDTH = 40
-
-
-def counted(count: int, noun: str) -> str:
-    """``count`` and ``noun``, plural unless there is one: "1 version", "2 versions"."""
-    return f"{count} {noun if count == 1 else noun + 's'}"
 
 
 def parse_moment(
@@ -63,143 +50,6 @@ def parse_moment(
     except ValueError:
         raise click.BadParameter(f"{value!r} is not a time like 2020-12-25T09:04") from None
     return moment if moment.tzinfo else moment.replace(tzinfo=PORTAL_TZ)
-
-
-def search_filter_options(command: F) -> F:
-    """``--site`` (repeatable), ``--from``/``--to``, ``--author`` and ``--category``, handed to
-    the command as one ``filters`` value."""
-
-    @functools.wraps(command)
-    def with_filters(
-        *args: Any,
-        site: tuple[str, ...],
-        date_from: date | None,
-        date_to: date | None,
-        author: str | None,
-        category: str | None,
-        **kwargs: Any,
-    ) -> Any:
-        filters = SearchFilters(
-            sites=site, date_from=date_from, date_to=date_to, author=author, category=category
-        )
-        return command(*args, filters=filters, **kwargs)
-
-    for option in reversed(
-        (
-            click.option(
-                "--site", multiple=True, help="Only this site key (repeatable: any of them)."
-            ),
-            day_range_options,
-            click.option("--author", help="Only articles signed by this author (its words)."),
-            click.option("--category", help="Only this category."),
-        )
-    ):
-        with_filters = option(with_filters)
-    return cast(F, with_filters)
-
-
-def exact_option(command: F) -> F:
-    return click.option(
-        "--exact", is_flag=True, help="Only words with the very diacritics typed: `bảo`, not `báo`."
-    )(command)
-
-
-@click.command("search")
-@click.argument("query", nargs=-1, required=True)
-@search_filter_options
-@exact_option
-@click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True)
-@click.option("-n", "--limit", type=click.IntRange(1, 1000), default=10, show_default=True)
-@click.option("--page", type=click.IntRange(min=1), default=1, show_default=True)
-@click.option("--facets", is_flag=True, help="Count the matches per site, category, author, year.")
-@click.option(
-    "--histogram", type=click.Choice(PERIODS), help="Chart the matches per month or year."
-)
-@click.option(
-    "--time-limit",
-    type=click.FloatRange(min=0, min_open=True),
-    default=DEFAULT_TIME_LIMIT,
-    show_default=True,
-    help="Seconds a search may run; then it shows what it has found.",
-)
-@click.option("--json", "as_json", is_flag=True, help="Print the results as a JSON object.")
-@click.option(
-    "--all-copies",
-    is_flag=True,
-    help="Show republished copies as hits of their own, not listed under the original.",
-)
-@click.pass_context
-def search_command(
-    ctx: click.Context,
-    query: tuple[str, ...],
-    filters: SearchFilters,
-    exact: bool,
-    sort: Sort,
-    limit: int,
-    page: int,
-    facets: bool,
-    histogram: Period | None,
-    time_limit: float,
-    as_json: bool,
-    all_copies: bool = False,
-) -> None:
-    """Search the archive. Diacritics are optional: `dau an` finds "Dấu ấn".
-
-    Words are all required; "quoted words" are a phrase. An article republished
-    on other sites is one hit, with its copies listed under it, and is counted once.
-    """
-    results = search(
-        data_dir(ctx).index_dir,
-        " ".join(query),
-        filters=filters,
-        sort=sort,
-        limit=limit,
-        page=page,
-        all_copies=all_copies,
-        exact=exact,
-        facets=facets,
-        histogram=histogram,
-        time_limit=time_limit,
-        site_names=site_names(read_archive(ctx)) if facets else None,
-    )
-    if as_json:
-        click.echo(json.dumps(results.to_dict(), ensure_ascii=False, indent=2))
-        return
-    _echo_results(results, limit)
-
-
-def _echo_results(results: SearchResults, limit: int) -> None:
-    matches = "matches" if results.total == 1 else "match"
-    pages = f", page {results.page} of {results.pages}" if results.pages > 1 else ""
-    click.echo(f"{counted(results.total, 'article')} {matches}{pages}")
-    if results.timed_out:
-        click.echo("(the search ran out of time: these are the matches found until then)")
-    for rank, hit in enumerate(results.hits, start=(results.page - 1) * limit + 1):
-        published = hit.to_dict()["published"] or "undated"
-        click.secho(f"{rank}. {hit.title}", bold=True)
-        click.echo(f"   {hit.site} · {published} · {hit.author or 'no author'}")
-        click.echo(f"   {hit.url}")
-        click.echo(f"   {hit.snippet}")
-        for copy in hit.copies:
-            click.echo(f"   also at {copy}")
-    for name, counts in results.facets.items():
-        click.echo(f"\n{name}:")
-        for facet in counts:
-            shown = facet.label if facet.label == facet.value else f"{facet.label} ({facet.value})"
-            click.echo(f"  {facet.count:>7}  {shown}")
-    if results.histogram:
-        click.echo("")
-        for line in bar_chart(results.histogram):
-            click.echo(line)
-
-
-def bar_chart(series: list[tuple[str, int]], width: int = BAR_WIDTH) -> list[str]:
-    """One line per period: its label, a bar as long as its share of the largest, the count."""
-    widest = max(count for _, count in series) or 1
-    return [
-        f"{period:<7} {'█' * round(width * count / widest):<{width}} {count}"
-        for period, count in series
-    ]
 
 
 @click.command()
@@ -270,11 +120,25 @@ def export(
     click.echo(f"{counted(count, 'article')} written to {output}", err=True)
 
 
-@click.command()
+@click.group(invoke_without_command=True)
 @config_option("List the sites of this config instead of those in the archive.", default=None)
+@click.option(
+    "--registry",
+    "province",
+    metavar="[PROVINCE|FILE.toml]",
+    is_flag=False,
+    flag_value="",
+    help="List the registry's provinces, or with a province the sites on record for it.",
+)
 @click.pass_context
-def sites(ctx: click.Context, config_path: Path | None) -> None:
-    """List sites: those of a config, or those in the archive with their article counts."""
+def sites(ctx: click.Context, config_path: Path | None, province: str | None) -> None:
+    """List sites: those of a config, of the registry, or those in the archive with their
+    article counts. `sites add URL` probes a portal and adds it to a config."""
+    if ctx.invoked_subcommand is not None:
+        return
+    if province is not None:
+        _list_registry(province)
+        return
     if config_path is not None:
         for site in load_sites(config_path).values():
             click.echo(f"{site.key:<12} {site.family:<13} {site.base_url}  {site.name}")
@@ -284,6 +148,26 @@ def sites(ctx: click.Context, config_path: Path | None) -> None:
         click.echo("no sites yet: `crawl` or `import` adds them")
     for site in archived:
         click.echo(f"{site['site']:<12} {site['family']:<13} {site['articles']:>7}  {site['name']}")
+
+
+def _list_registry(province: str) -> None:
+    """The provinces of the registry, or one province's sites: key, kind, family (``-``: read
+    as generic), evidence, parent, start URL, name."""
+    if not province:
+        for key, found in shipped_provinces().items():
+            click.echo(f"{key:<14} {counted(len(found.sites), 'site'):>9}  {found.name}")
+        return
+    found = find_province(province)
+    click.echo(f"{found.key}: {found.name}, {counted(len(found.sites), 'site')}")
+    rows = [("KEY", "KIND", "FAMILY", "EVIDENCE", "PARENT", "URL", "NAME")]
+    rows += [
+        (s.key, s.kind, s.family or "-", s.evidence, s.parent or "-", s.url, s.name or "")
+        for s in found.sites.values()
+    ]
+    for key, kind, family, evidence, parent, url, name in rows:
+        click.echo(
+            f"{key:<20} {kind:<12} {family:<13} {evidence:<9} {parent:<18} {url}  {name}".rstrip()
+        )
 
 
 @click.command()
@@ -353,19 +237,42 @@ def history(ctx: click.Context, url: str) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", type=click.IntRange(0, 65535), default=8080, show_default=True,
               help="Port to listen on (0: any free port).")  # fmt: skip
+@click.option(
+    "--allowed-host",
+    "allowed_hosts",
+    multiple=True,
+    metavar="NAME",
+    help="Also answer requests for this Host name (repeatable), such as a proxy's;"
+    " by default only the address listened on, 127.0.0.1 and localhost.",
+)
+@click.option(
+    "--allow-remote", is_flag=True, help="Allow listening on an address other machines reach."
+)
 @click.pass_context
-def serve(ctx: click.Context, host: str, port: int) -> None:
-    """Serve the web interface for researchers: search with filters, a timeline, reading."""
-    from wsgiref.simple_server import WSGIRequestHandler, make_server
+def serve(
+    ctx: click.Context, host: str, port: int, allowed_hosts: tuple[str, ...], allow_remote: bool
+) -> None:
+    """Serve the web interface for researchers: search with facets, a histogram and exports;
+    articles with their versions, copies and archived captures."""
+    from portal_archive.web import WebConfig, create_app
+    from portal_archive.web.config import LOCAL_HOSTS
+    from portal_archive.web.server import is_loopback, listening_socket, run
 
-    from search.web import ThreadingWSGIServer, make_app
-
+    if not is_loopback(host):
+        if not allow_remote:
+            fail(f"{host} is reachable from other machines: add --allow-remote to listen on it")
+        click.echo(
+            f"warning: serving on {host}: anyone who reaches it can read the archive", err=True
+        )
     directory = data_dir(ctx)
-    app = make_app(directory.index_dir, read_archive(ctx))
-    with make_server(host, port, app, ThreadingWSGIServer, WSGIRequestHandler) as server:
-        click.echo(f"serving {directory.root} at http://{host}:{server.server_port}/", nl=True)
-        sys.stdout.flush()
-        try:
-            server.serve_forever()
-        except KeyboardInterrupt:
-            click.echo("stopped")
+    config = WebConfig(
+        archive=read_archive(ctx),
+        index_dir=directory.index_dir,
+        warc_dir=directory.warc_dir,
+        allowed_hosts=tuple(dict.fromkeys((host, *LOCAL_HOSTS, *allowed_hosts))),
+    )
+    sock = listening_socket(host, port)
+    click.echo(f"serving {directory.root} at http://{host}:{sock.getsockname()[1]}/")
+    sys.stdout.flush()
+    run(create_app(config), sock)
+    click.echo("stopped")

@@ -245,3 +245,14 @@ def test_language_and_document_facets(attaching: Path) -> None:
     assert [(f.value, f.count) for f in facets["document_type"]] == [
         ("docx", 2), ("pdf", 2), ("other", 1)
     ]  # fmt: skip
+
+
+def test_without_a_query_every_article_the_filters_let_through(meetings: Path) -> None:
+    everything = search(meetings, None, sort="newest", facets=True)
+    assert (everything.total, ids(everything)) == (4, ["4", "2", "1", "3"])
+    assert [(f.value, f.count) for f in everything.facets["site"]] == [
+        ("stttt", 2), ("sgd", 1), ("syte", 1)
+    ]  # fmt: skip
+    one_site = search(meetings, None, filters=SearchFilters(sites=("stttt",)))
+    assert sorted(ids(one_site)) == ["1", "3"]
+    assert search(meetings, None, filters=SearchFilters(date_from=date(2030, 1, 1))).total == 0
