@@ -27,6 +27,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +42,8 @@ SITES = tuple(f"site{number:02d}" for number in range(12))
 FIRST_DAY = datetime(2015, 1, 1, 8, 0, tzinfo=VN_TZ)
 DAYS_SPANNED = 3650
 PAGE = 50
+# Articles the queries are written from.
+SAMPLE_SIZE = 2000
 PER_PAGE = 10
 # Targets this archive is held to; printed beside each figure.
 TARGET_ARTICLES_PER_SECOND = 300
@@ -372,11 +375,22 @@ def main(argv: list[str] | None = None) -> None:
         action="store_true",
         help="skip indexing with plain Whoosh (the slowest part at 100,000 articles)",
     )
+    parser.add_argument(
+        "--queries-only",
+        action="store_true",
+        help="only the query figures, on the build kept in --keep by an earlier run",
+    )
     parser.add_argument("--child", nargs=3, metavar=("INDEXER", "ARTICLES", "TARGET"))
     options = parser.parse_args(argv)
     if options.child:
         indexer, articles, target = options.child
         run_child(indexer, Path(articles), Path(target))
+        return
+    if options.queries_only:
+        if options.keep is None:
+            parser.error("--queries-only needs --keep DIR of an earlier run")
+        sample = list(islice(read_articles(options.keep / "articles.jsonl"), SAMPLE_SIZE))
+        measure_queries(options.keep, sample, options.queries)
         return
     work = options.keep or Path(tempfile.mkdtemp(prefix="bench-search-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -398,7 +412,7 @@ def run_bench(work: Path, count: int, per_kind: int, indexers: list[str]) -> Non
         for article in generated_articles(count):
             handle.write(article.to_json() + "\n")
             text_bytes += len(f"{article.title}{article.summary}{article.body}".encode())
-            if len(sample) < 2000:
+            if len(sample) < SAMPLE_SIZE:
                 sample.append(article)
     print(f"articles: {count}, text: {text_bytes / 1e6:.1f} MB (title + summary + body, UTF-8)")
 
@@ -427,6 +441,11 @@ def run_bench(work: Path, count: int, per_kind: int, indexers: list[str]) -> Non
     report_target("project index size / text", size_ratio, TARGET_SIZE_RATIO, at_most=True)
     report_target("project reindex peak RSS, MB", rss, TARGET_REINDEX_RSS_MB, at_most=True)
 
+    measure_queries(work, sample, per_kind)
+
+
+def measure_queries(work: Path, sample: list[BenchArticle], per_kind: int) -> None:
+    data = work / "data"
     cases = query_cases(sample, per_kind)
     for engine, run in (
         ("project", project_search(data / "index")),

@@ -13,9 +13,9 @@ import os
 from collections.abc import Collection, Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
-from archive.db import ArchiveError
+from archive.errors import ArchiveError
 
 
 def lock_path(jobs_dir: Path, site_key: str) -> Path:
@@ -63,3 +63,16 @@ def is_locked(jobs_dir: Path, site_key: str) -> bool:
             return True
         fcntl.flock(handle, fcntl.LOCK_UN)
         return False
+
+
+# How a run shown interrupted can go on.
+RESUME_HINT = "run the same crawl command again to resume it"
+
+
+def with_live_status(run: dict[str, Any], jobs_dir: Path) -> dict[str, Any]:
+    """A crawl run (as ``archive.stats.crawl_runs`` gives it) with the status to show:
+    "running" only while a crawl holds one of its sites; a run recorded running that no
+    crawl holds was killed, and is interrupted, with how to resume it."""
+    if run["status"] != "running" or any(is_locked(jobs_dir, key) for key in run["sites"]):
+        return run
+    return run | {"status": "interrupted", "resume": RESUME_HINT}

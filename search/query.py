@@ -30,7 +30,7 @@ from search.filters import SearchFilters
 from search.indexer import COPY_MARK, open_index
 from search.parsing import check_query_text, highlight_terms, parse_query
 from search.plainwords import Matches, PlainWords
-from search.snippets import Marks, SnippetFormat, snippet
+from search.snippets import Marks, SnippetFormat, snippet, title_snippet
 
 Period = Literal["month", "year"]
 Sort = Literal["relevance", "newest", "oldest"]
@@ -58,6 +58,8 @@ class Hit:
     snippet: str
     # URLs of the other copies of this article (republications), when copies are collapsed.
     copies: tuple[str, ...] = ()
+    # The title with the matched words marked, as the snippet is (escaped for HTML).
+    title_snippet: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-serialisable fields; ``published`` as ISO 8601 with +07:00."""
@@ -432,6 +434,7 @@ def _hit(
         category=fields.get("category"),
         score=score,
         snippet=snippet(fields.get("body", ""), marked, snippet_format),
+        title_snippet=title_snippet(fields.get("title") or "", marked, snippet_format),
     )
 
 

@@ -17,7 +17,7 @@ from archive.sites import (
     write_sites,
 )
 from archive.stats import articles_without, crawl_runs, empty_site_warning, run_report
-from crawler.locks import is_locked
+from crawler.locks import with_live_status
 from portal_archive.cli.common import (
     config_option,
     data_dir,
@@ -33,9 +33,6 @@ from portal_archive.cli.setup import (
     registry_option,
 )
 from portal_archive.registry import find_province
-
-# How `crawls` tells that a run shown interrupted can go on.
-RESUME_HINT = "run the same crawl command again to resume it"
 
 
 @click.command()
@@ -250,7 +247,7 @@ def crawls(ctx: click.Context, as_json: bool) -> None:
     A run still recorded running whose sites no crawl holds was killed; it is
     shown interrupted, and the same crawl command resumes it.
     """
-    runs = [_with_live_status(run, data_dir(ctx).jobs_dir) for run in crawl_runs(read_archive(ctx))]
+    runs = [with_live_status(run, data_dir(ctx).jobs_dir) for run in crawl_runs(read_archive(ctx))]
     if as_json:
         click.echo(json.dumps(runs, ensure_ascii=False, indent=2))
         return
@@ -288,13 +285,6 @@ def _run_row(run: dict[str, Any]) -> str:
         f"{run['articles_new']:>6}  {run['articles_updated']:>7}  {run['articles_unchanged']:>9}  "
         f"{run['errors']:>6}  {' '.join(run['sites'])}"
     )
-
-
-def _with_live_status(run: dict[str, Any], jobs_dir: Path) -> dict[str, Any]:
-    """The run as `crawls` shows it: "running" only while a crawl holds one of its sites."""
-    if run["status"] != "running" or any(is_locked(jobs_dir, key) for key in run["sites"]):
-        return run
-    return run | {"status": "interrupted", "resume": RESUME_HINT}
 
 
 @click.command()

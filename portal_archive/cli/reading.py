@@ -269,6 +269,7 @@ def serve(
         archive=read_archive(ctx),
         index_dir=directory.index_dir,
         warc_dir=directory.warc_dir,
+        jobs_dir=directory.jobs_dir,
         allowed_hosts=tuple(dict.fromkeys((host, *LOCAL_HOSTS, *allowed_hosts))),
     )
     sock = listening_socket(host, port)

@@ -17,7 +17,7 @@ from starlette.responses import JSONResponse, Response
 from archive.dates import local_iso
 from archive.export import article_record, site_names
 from archive.models import Article
-from archive.stats import archive_stats, crawl_runs
+from archive.stats import archive_stats
 from portal_archive.web.config import config_of
 from portal_archive.web.params import PAGE_SIZE, BadRequest, SearchParams
 from portal_archive.web.views import article_or_404, run_search
@@ -136,7 +136,7 @@ def sites(request: Request) -> Response:
 
 
 def crawls(request: Request) -> Response:
-    return JSONResponse(crawl_runs(config_of(request).archive))
+    return JSONResponse(config_of(request).crawl_runs())
 
 
 def openapi(request: Request) -> Response:

@@ -24,7 +24,7 @@ from archive.db import Archive, ArchiveError
 from archive.export import EXPORT_FIELDS, flat_record, iter_article_records, site_names
 from archive.inspect import archived_response, version_history
 from archive.models import Article, Capture, Document
-from archive.stats import archive_stats, crawl_runs, run_report
+from archive.stats import archive_stats, run_report
 from archive.urls import canonical_url
 from portal_archive.web import results as shown
 from portal_archive.web.config import WebConfig, config_of
@@ -233,7 +233,7 @@ def sites_page(request: Request) -> Response:
 
 def crawls_page(request: Request) -> Response:
     """Every crawl run with its status and counts, newest first."""
-    runs = list(reversed(crawl_runs(config_of(request).archive)))
+    runs = list(reversed(config_of(request).crawl_runs()))
     return render(request, "crawls.html", {"runs": runs})
 
 

@@ -26,6 +26,7 @@ def web_config(data: DataDir) -> WebConfig:
         archive=open_archive_read_only(data.db_url),
         index_dir=data.index_dir,
         warc_dir=data.warc_dir,
+        jobs_dir=data.jobs_dir,
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 import urllib.error
 import urllib.request
@@ -21,7 +22,8 @@ def test_serve_listens_on_loopback_and_answers(web_archive: WebArchive) -> None:
         with urllib.request.urlopen(f"{base_url}/?q=dau+an+nganh") as response:
             assert response.status == 200
             assert "server" not in response.headers
-            assert SEED_TITLE in response.read().decode("utf-8")
+            page = response.read().decode("utf-8")
+            assert SEED_TITLE in re.sub(r"</?mark>", "", page)
 
 
 def test_a_60_kb_query_is_refused_at_once(web_archive: WebArchive) -> None:
