@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from archive.dates import local_iso
 from archive.db import Archive, ArchiveError
-from archive.models import Article, Site
+from archive.models import Article, Site, with_what_the_index_reads
 
 EXPORT_BATCH = 500
 T = TypeVar("T")
@@ -136,6 +136,7 @@ def iter_filtered_articles(
     """The articles ``selection`` selects, in id order, read ``EXPORT_BATCH`` at a time;
     only those of ``article_ids`` (the ids a search matched) when given."""
     statement = selection.apply(select(Article).join(Site).order_by(Article.id))
+    statement = with_what_the_index_reads(statement)
     if article_ids is None:
         yield from session.scalars(statement.execution_options(yield_per=EXPORT_BATCH))
         return

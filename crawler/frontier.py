@@ -39,6 +39,7 @@ from archive.models import (
     CrawlRun,
     Document,
     FrontierRequest,
+    with_what_the_index_reads,
 )
 from archive.warc import repair_warc, run_warc_files
 from crawler.context import crawl_context, data_dir_from
@@ -202,7 +203,8 @@ def catch_up_index(archive: Archive, index_dir: Path) -> int:
             for article_id, digest in session.execute(select(Article.id, Article.content_hash))
             if indexed.get(str(article_id)) != digest
         ]
-        return index.add(session.scalars(select(Article).where(Article.id.in_(stale))))
+        selected = select(Article).where(Article.id.in_(stale))
+        return index.add(session.scalars(with_what_the_index_reads(selected)))
 
 
 def _frontier_from(settings: BaseSettings) -> FrontierStore:

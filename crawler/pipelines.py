@@ -10,7 +10,7 @@ from scrapy.exceptions import DropItem
 from sqlalchemy import select
 
 from archive.extract import ExtractedArticle, extract_article
-from archive.models import Article
+from archive.models import Article, with_what_the_index_reads
 from archive.profiles.records import REPORTED_FIELDS
 from archive.store import SaveStatus
 from crawler.context import CrawlContext, crawl_context
@@ -116,6 +116,7 @@ class IndexPipeline:
         if not self.pending:
             return
         with self.store.archive.session() as session:
-            articles = session.scalars(select(Article).where(Article.id.in_(self.pending))).all()
+            selected = select(Article).where(Article.id.in_(self.pending))
+            articles = session.scalars(with_what_the_index_reads(selected)).all()
             self.index.add(articles)
         self.pending.clear()
