@@ -124,14 +124,16 @@ def rescore_in_order(searcher: Searcher, query: PlainWords, found: Matches) -> M
     folded = [fold(word) for word in query.words]
     in_order = folded_words_pattern((tuple(folded),))
     stats = _Statistics(searcher)
-    window = _best(found, RESCORE_WINDOW)
+    bonus = {
+        fieldname: weight * sum(stats.idf(fieldname, word) for word in folded)
+        for fieldname, (weight, _exact_weight) in _FIELD_WEIGHTS.items()
+    }
     scores = found.scores.copy()
-    for position in window:
+    for position in _best(found, RESCORE_WINDOW):
         stored = searcher.stored_fields(int(found.docnums[position]))
-        for fieldname, (weight, _exact_weight) in _FIELD_WEIGHTS.items():
-            text = stored.get(POSITIONS_OF_FOLDED[fieldname]) or ""
-            if in_order.search(nfc(text)):
-                scores[position] += weight * sum(stats.idf(fieldname, word) for word in folded)
+        for fieldname, field_bonus in bonus.items():
+            if in_order.search(nfc(stored.get(POSITIONS_OF_FOLDED[fieldname]) or "")):
+                scores[position] += field_bonus
     return Matches(found.docnums, scores)
 
 
