@@ -36,8 +36,6 @@ Period = Literal["month", "year"]
 Sort = Literal["relevance", "newest", "oldest"]
 SORTS: tuple[Sort, ...] = ("relevance", "newest", "oldest")
 PERIODS: tuple[Period, ...] = ("month", "year")
-# The facets a search can count, by name; "site" carries the site's name as its label.
-FACET_NAMES = ("site", "category", "author", "year", "language", "document_type")
 # A search that runs longer returns what it found so far, flagged ``timed_out``; a reader
 # waits for a page, not for the rest of a pathological query.
 DEFAULT_TIME_LIMIT = 10.0
