@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from typing import Any, cast
 from urllib.parse import urlencode
@@ -36,6 +36,7 @@ _PAGE_NUMBER = re.compile(r"[0-9]{1,4}")
 _ISO_DAY = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
 # Day first, as Vietnamese readers write dates (what a text input without a date picker gets).
 _DAY_FIRST = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})")
+_FILTER_NAMES = frozenset(each.name for each in fields(SearchFilters))
 _TRUE = frozenset({"1", "on", "true"})
 _FALSE = frozenset({"", "0", "off", "false"})
 
@@ -50,17 +51,12 @@ class BadRequest(HTTPException):
 @dataclass(frozen=True)
 class SearchParams:
     """A search (or a browse, without ``query``) as the web interface's parameters give it:
-    ``q``, ``site`` (repeatable), ``from``, ``to``, ``author``, ``category``, ``language``,
-    ``type`` (of attached document), ``exact``, ``sort``, ``page`` and ``histogram``."""
+    ``q``; the filters ``site`` (repeatable), ``from``, ``to``, ``author``, ``category``,
+    ``language`` and ``type`` (of attached document); ``exact``, ``sort``, ``page`` and
+    ``histogram``."""
 
     query: str | None = None
-    sites: tuple[str, ...] = ()
-    date_from: date | None = None
-    date_to: date | None = None
-    author: str | None = None
-    category: str | None = None
-    language: str | None = None
-    document_type: str | None = None
+    filters: SearchFilters = field(default_factory=SearchFilters)
     exact: bool = False
     sort: Sort | None = None  # None: by relevance with a query, newest first without
     page: int = 1
@@ -68,39 +64,28 @@ class SearchParams:
 
     @classmethod
     def from_query_params(cls, params: QueryParams) -> SearchParams:
-        parsed = cls(
+        return cls(
             query=_query_text(params.get("q")),
-            sites=_site_keys(params.getlist("site")),
-            date_from=_day(params.get("from"), "Từ ngày"),
-            date_to=_day(params.get("to"), "Đến ngày"),
-            author=_name(params.get("author"), "Tác giả"),
-            category=_name(params.get("category"), "Chuyên mục"),
-            language=_name(params.get("language"), "Ngôn ngữ"),
-            document_type=_name(params.get("type"), "Loại văn bản"),
+            filters=_filters(
+                sites=_site_keys(params.getlist("site")),
+                date_from=_day(params.get("from"), "Từ ngày"),
+                date_to=_day(params.get("to"), "Đến ngày"),
+                author=_name(params.get("author"), "Tác giả"),
+                category=_name(params.get("category"), "Chuyên mục"),
+                language=_name(params.get("language"), "Ngôn ngữ"),
+                document_type=_name(params.get("type"), "Loại văn bản"),
+            ),
             exact=_flag(params.get("exact"), "exact"),
             sort=cast(Sort | None, _choice(params.get("sort"), SORTS, "sort")),
             page=_page(params.get("page")),
             histogram=cast(Period | None, _choice(params.get("histogram"), PERIODS, "histogram")),
         )
-        parsed.filters()  # a range of days that ends before it starts is refused now
-        return parsed
 
     @property
     def asks_for_results(self) -> bool:
         """Whether there is anything to list: a query, a filter or a chosen order. A bare
         visit gets the form alone."""
-        return any(
-            (
-                self.query,
-                self.sites,
-                self.date_from,
-                self.date_to,
-                self.author,
-                self.category,
-                self.language,
-                self.document_type,
-            )
-        ) or (self.sort is not None)
+        return bool(self.query) or self.filters != SearchFilters() or self.sort is not None
 
     @property
     def order(self) -> Sort:
@@ -113,31 +98,17 @@ class SearchParams:
         """Months for a span of about two years or less, years otherwise."""
         if self.histogram is not None:
             return self.histogram
-        if self.date_from is None or self.date_to is None:
+        first, last = self.filters.date_from, self.filters.date_to
+        if first is None or last is None:
             return "year"
-        return "month" if (self.date_to - self.date_from).days <= MONTHLY_SPAN_DAYS else "year"
-
-    def filters(self) -> SearchFilters:
-        try:
-            return SearchFilters(
-                sites=self.sites,
-                date_from=self.date_from,
-                date_to=self.date_to,
-                author=self.author,
-                category=self.category,
-                language=self.language,
-                document_type=self.document_type,
-            )
-        except DateRangeError:
-            raise BadRequest(
-                f"Khoảng ngày kết thúc ({self.date_to:%d/%m/%Y}) trước khi bắt đầu"
-                f" ({self.date_from:%d/%m/%Y})."
-            ) from None
+        return "month" if (last - first).days <= MONTHLY_SPAN_DAYS else "year"
 
     def changed(self, **changes: Any) -> SearchParams:
-        """These parameters with ``changes``; a change of what is searched starts again at
-        page 1."""
-        return replace(self, **{"page": 1, **changes})
+        """These parameters with ``changes`` (to filters too, by their names); a change of
+        what is searched starts again at page 1."""
+        filtering = {name: changes.pop(name) for name in list(changes) if name in _FILTER_NAMES}
+        filters = replace(self.filters, **filtering) if filtering else self.filters
+        return replace(self, **{"page": 1, "filters": filters, **changes})
 
     def in_period(self, period: str) -> SearchParams:
         """Narrowed to the days of a histogram period, "2020" or "2020-03"."""
@@ -146,17 +117,18 @@ class SearchParams:
 
     def query_string(self) -> str:
         """The parameters as a query string, without those left at their defaults."""
+        filters = self.filters
         pairs: list[tuple[str, str]] = [("q", self.query)] if self.query else []
-        pairs += [("site", key) for key in self.sites]
+        pairs += [("site", key) for key in filters.sites]
         pairs += [
             (name, value)
             for name, value in (
-                ("from", self.date_from and self.date_from.isoformat()),
-                ("to", self.date_to and self.date_to.isoformat()),
-                ("author", self.author),
-                ("category", self.category),
-                ("language", self.language),
-                ("type", self.document_type),
+                ("from", filters.date_from and filters.date_from.isoformat()),
+                ("to", filters.date_to and filters.date_to.isoformat()),
+                ("author", filters.author),
+                ("category", filters.category),
+                ("language", filters.language),
+                ("type", filters.document_type),
                 ("exact", "1" if self.exact else None),
                 ("sort", self.sort),
                 ("page", str(self.page) if self.page > 1 else None),
@@ -178,6 +150,16 @@ def period_days(period: str) -> tuple[date, date]:
         return date(int(year), 1, 1), date(int(year), 12, 31)
     last_day = calendar.monthrange(int(year), int(month))[1]
     return date(int(year), int(month), 1), date(int(year), int(month), last_day)
+
+
+def _filters(**values: Any) -> SearchFilters:
+    try:
+        return SearchFilters(**values)
+    except DateRangeError:
+        raise BadRequest(
+            f"Khoảng ngày kết thúc ({values['date_to']:%d/%m/%Y}) trước khi bắt đầu"
+            f" ({values['date_from']:%d/%m/%Y})."
+        ) from None
 
 
 def _query_text(value: str | None) -> str | None:

@@ -91,41 +91,42 @@ def facet_links(
 def _facet_link(params: SearchParams, name: str, facet: FacetCount) -> FacetLink:
     if name == "site":
         narrowed = params.changed(sites=(facet.value,))
-        active = params.sites == (facet.value,)
+        active = params.filters.sites == (facet.value,)
     elif name == "year":
         narrowed = params.in_period(facet.value)
-        active = (params.date_from, params.date_to) == period_days(facet.value)
+        active = (params.filters.date_from, params.filters.date_to) == period_days(facet.value)
     else:
         narrowed = params.changed(**{name: facet.value})
-        active = getattr(params, name) in (facet.value, facet.label)
+        active = getattr(params.filters, name) in (facet.value, facet.label)
     return FacetLink(facet.label, facet.count, narrowed.link(), active)
 
 
 def active_filters(params: SearchParams, site_names: Mapping[str, str]) -> list[ActiveFilter]:
     """The filters in force, each with the link that drops it."""
+    filters = params.filters
     shown = [
         ActiveFilter(
             f"Trang: {site_names.get(key, key)}",
-            params.changed(sites=tuple(other for other in params.sites if other != key)).link(),
+            params.changed(sites=tuple(other for other in filters.sites if other != key)).link(),
         )
-        for key in params.sites
+        for key in filters.sites
     ]
-    if params.date_from:
+    if filters.date_from:
         shown.append(
-            ActiveFilter(f"Từ {params.date_from:%d/%m/%Y}", params.changed(date_from=None).link())
+            ActiveFilter(f"Từ {filters.date_from:%d/%m/%Y}", params.changed(date_from=None).link())
         )
-    if params.date_to:
+    if filters.date_to:
         shown.append(
-            ActiveFilter(f"Đến {params.date_to:%d/%m/%Y}", params.changed(date_to=None).link())
+            ActiveFilter(f"Đến {filters.date_to:%d/%m/%Y}", params.changed(date_to=None).link())
         )
-    if params.author:
-        shown.append(ActiveFilter(f"Tác giả: {params.author}", params.changed(author=None).link()))
+    if filters.author:
+        shown.append(ActiveFilter(f"Tác giả: {filters.author}", params.changed(author=None).link()))
     for name, title in (
         ("category", "Chuyên mục"),
         ("language", "Ngôn ngữ"),
         ("document_type", "Văn bản đính kèm"),
     ):
-        value = getattr(params, name)
+        value = getattr(filters, name)
         if value:
             shown.append(ActiveFilter(f"{title}: {value}", params.changed(**{name: None}).link()))
     return shown

@@ -90,7 +90,7 @@ def run_search(
     return search(
         config.index_dir,
         params.query or None,
-        filters=params.filters(),
+        filters=params.filters,
         exact=params.exact,
         sort=params.order,
         limit=PAGE_SIZE,
@@ -106,7 +106,7 @@ def run_search(
 def check_sites(params: SearchParams, names: Collection[str]) -> None:
     """Site keys are case-sensitive: a key the archive does not have is a mistake to explain,
     not an empty result."""
-    unknown = [key for key in params.sites if key not in names]
+    unknown = [key for key in params.filters.sites if key not in names]
     if unknown:
         known = sorted(names)
         more = " …" if len(known) > SHOWN_SITE_KEYS else ""
@@ -125,7 +125,7 @@ def export(request: Request) -> Response:
     config = config_of(request)
     params = SearchParams.from_query_params(request.query_params)
     check_sites(params, site_names(config.archive))
-    filters = params.filters()
+    filters = params.filters
     ids = None
     if params.query is not None or filters.needs_index:
         ids = matching_article_ids(

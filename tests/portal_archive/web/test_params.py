@@ -19,8 +19,8 @@ def test_parameters_survive_a_round_trip_through_a_link() -> None:
         "q=d%E1%BA%A5u+%E1%BA%A5n&site=stttt&site=sgd&site=stttt&from=25/12/2020"
         "&to=2021-01-31&author=L%C3%AA+Hoa&category=Tin&exact=1&sort=oldest&page=3"
     )
-    assert params.sites == ("stttt", "sgd")
-    assert params.date_from == date(2020, 12, 25)
+    assert params.filters.sites == ("stttt", "sgd")
+    assert params.filters.date_from == date(2020, 12, 25)
     assert parsed(params.query_string()) == params
 
 
@@ -59,7 +59,7 @@ def test_the_order_and_the_period_follow_what_is_asked() -> None:
 def test_a_period_is_its_days(period: str, days: tuple[date, date]) -> None:
     assert period_days(period) == days
     narrowed = parsed("q=tin&page=2").in_period(period)
-    assert (narrowed.date_from, narrowed.date_to, narrowed.page) == (*days, 1)
+    assert (narrowed.filters.date_from, narrowed.filters.date_to, narrowed.page) == (*days, 1)
 
 
 @pytest.mark.parametrize(
