@@ -37,7 +37,7 @@ from archive.models import Article
 from archive.profiles.records import AttachmentRef
 from archive.sites import SiteConfig
 from archive.store import ArchiveStore
-from bench.search import SITES, BenchArticle, generated_articles
+from bench.search import SITES, BenchArticle, generated_articles, percentile
 from search.indexer import ArticleIndex
 
 TARGET_SEARCH_P95_MS = 300
@@ -113,11 +113,6 @@ def fetch_seconds(url: str) -> float:
     with urllib.request.urlopen(url) as response:
         response.read()
     return time.perf_counter() - started
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
 def peak_rss_mb(pid: int) -> float:
