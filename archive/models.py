@@ -12,6 +12,7 @@ from typing import Any, ClassVar
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     DateTime,
     ForeignKey,
     Index,
@@ -166,6 +167,7 @@ class Article(Base):
     )
     images: Mapped[list[Image]] = relationship(cascade="all, delete-orphan")
     attachments: Mapped[list[Attachment]] = relationship(cascade="all, delete-orphan")
+    references: Mapped[list[ArticleReference]] = relationship(cascade="all, delete-orphan")
     duplicate_of: Mapped[Article | None] = relationship(remote_side=[id])
 
     @property
@@ -205,15 +207,21 @@ class Attachment(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     article_id: Mapped[int] = mapped_column(ForeignKey("article.id"), index=True)
-    url: Mapped[str] = mapped_column(Text)
+    # Canonical, like ``Document.url``: the attachment's document is the one at its URL,
+    # fetched before or after the article, and shared by every article that attaches it.
+    url: Mapped[str] = mapped_column(Text, index=True)
     name: Mapped[str | None] = mapped_column(Text)
     media_type: Mapped[str | None] = mapped_column(String(200))
     capture_id: Mapped[int | None] = mapped_column(ForeignKey("capture.id"))
 
+    document: Mapped[Document | None] = relationship(
+        primaryjoin="foreign(Attachment.url) == Document.url", viewonly=True, lazy="select"
+    )
+
 
 class Document(Base):
-    """A document file an article attaches, as fetched: its media type and, for text
-    documents, the text in Unicode (legacy TCVN3 and VNI converted)."""
+    """A document file an article attaches, as fetched: its media type and its text in
+    Unicode, with how the text was had (``text_status``)."""
 
     __tablename__ = "document"
 
@@ -222,8 +230,82 @@ class Document(Base):
     media_type: Mapped[str | None] = mapped_column(String(200))
     size: Mapped[int] = mapped_column(Integer)
     text: Mapped[str | None] = mapped_column(Text)
+    # How the text was read: "text", "scanned" (pages without a text layer), "unsupported",
+    # "failed", "too-large", "timeout"; None for documents fetched before it was recorded.
+    text_status: Mapped[str | None] = mapped_column(String(20))
+    # The pre-Unicode encoding the text was converted from ("tcvn3", "vni"), if any.
+    converted_from: Mapped[str | None] = mapped_column(String(20))
+    pages: Mapped[int | None] = mapped_column(Integer)
     capture_id: Mapped[int | None] = mapped_column(ForeignKey("capture.id"))
     fetched_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class LegalReference(Base):
+    """A legal document ("văn bản") that articles cite, by its number: "81/2004/QĐ-UB" is
+    decision (QĐ) 81 of 2004 issued by the people's committee (UB)."""
+
+    __tablename__ = "legal_reference"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # The normalised number ("81/2004/QĐ-UB"), what ``ref:`` searches and pages name.
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    # ``key`` without diacritics, lower-case ("81/2004/qd-ub"): a query typed without them.
+    folded_key: Mapped[str] = mapped_column(String(200), index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # abbreviation: "QĐ", "NQ", "CV", "TT"…
+    kind_name: Mapped[str | None] = mapped_column(String(100))  # "Quyết định", …
+    number: Mapped[str] = mapped_column(String(50))
+    year: Mapped[int | None] = mapped_column(Integer)
+    issuer: Mapped[str | None] = mapped_column(String(100))  # "UBND", "CP", "BTTTT", …
+
+
+class ArticleReference(Base):
+    """That an article cites a legal document, and where: its title, body or attached documents."""
+
+    __tablename__ = "article_reference"
+    __table_args__ = (
+        UniqueConstraint("article_id", "reference_id", "place", name="uq_article_reference"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("article.id"), index=True)
+    reference_id: Mapped[int] = mapped_column(ForeignKey("legal_reference.id"), index=True)
+    place: Mapped[str] = mapped_column(String(20))  # "title", "body" or "document"
+    # The reference as the article writes it ("Quyết định số 81/2004/QĐ-UB").
+    cited_as: Mapped[str | None] = mapped_column(Text)
+
+    reference: Mapped[LegalReference] = relationship(lazy="joined")
+
+
+class SavedSearch(Base):
+    """A search a researcher keeps watching: each crawl records the articles newly matching it."""
+
+    __tablename__ = "saved_search"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    query: Mapped[str | None] = mapped_column(Text)
+    # The search's filters as ``search.filters.SearchFilters`` writes them.
+    filters: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    exact: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    checked_at: Mapped[datetime | None]
+
+
+class SavedSearchMatch(Base):
+    """An article that matched a saved search, and when it was first found to."""
+
+    __tablename__ = "saved_search_match"
+    __table_args__ = (
+        UniqueConstraint("saved_search_id", "article_id", name="uq_saved_search_match"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    saved_search_id: Mapped[int] = mapped_column(
+        ForeignKey("saved_search.id", ondelete="CASCADE"), index=True
+    )
+    article_id: Mapped[int] = mapped_column(ForeignKey("article.id"))
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_run.id"))
+    found_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 
 
 class FrontierRequest(Base):

@@ -312,7 +312,7 @@ def _fill_article(
     article.last_seen = utcnow()
     article.images = [Image(src=image.src, caption=image.caption) for image in extracted.images]
     article.attachments = [
-        Attachment(url=item.url, name=item.name, media_type=item.media_type)
+        Attachment(url=canonical_url(item.url), name=item.name, media_type=item.media_type)
         for item in extracted.attachments
     ]
 
