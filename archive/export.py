@@ -1,9 +1,10 @@
 """Exporting articles as JSON Lines, CSV or Parquet, streamed from the database in batches.
 
 Every format carries the same fields (``EXPORT_FIELDS``); CSV and Parquet hold
-the list of images as a JSON string. An export is also the input of
-``archive.importer``, so it carries everything an article needs to be loaded
-again: export → import → export gives the same file.
+the lists of images and of attached documents (with their text) as JSON
+strings. An export is also the input of ``archive.importer``, so it carries
+everything an article needs to be loaded again: export → import → export gives
+the same file.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from archive.dates import local_iso
 from archive.db import Archive, ArchiveError
-from archive.models import Article, Site, with_what_the_index_reads
+from archive.models import Article, Attachment, Site, with_what_the_index_reads
 
 EXPORT_BATCH = 500
 T = TypeVar("T")
@@ -40,6 +41,7 @@ EXPORT_FIELDS = (
     "missing",
     "profile",
     "images",
+    "attachments",
     "duplicate_of",
     "content_hash",
     "first_seen",
@@ -47,6 +49,8 @@ EXPORT_FIELDS = (
     "record_hash",
 )
 EXPORT_FORMATS = ("jsonl", "csv", "parquet")
+# The fields holding lists, which tabular formats write as JSON strings.
+LIST_FIELDS = ("images", "attachments")
 
 
 class ArticleSelection(Protocol):
@@ -111,10 +115,25 @@ def _article_fields(article: Article) -> dict[str, Any]:
         "missing": article.missing,
         "profile": article.profile,
         "images": [{"src": image.src, "caption": image.caption} for image in article.images],
+        "attachments": [_attachment_fields(attached) for attached in article.attachments],
         "duplicate_of": article.duplicate_of_url,
         "content_hash": article.content_hash,
         "first_seen": local_iso(article.first_seen),
         "last_seen": local_iso(article.last_seen),
+    }
+
+
+def _attachment_fields(attached: Attachment) -> dict[str, Any]:
+    """An attached document as exported: what the article says of it and, once fetched, how
+    its text was read and the text."""
+    document = attached.document
+    return {
+        "url": attached.url,
+        "name": attached.name,
+        "media_type": attached.media_type,
+        "text_status": document.text_status if document else None,
+        "converted_from": document.converted_from if document else None,
+        "text": document.text if document else None,
     }
 
 
@@ -166,8 +185,11 @@ def write_jsonl(records: Iterator[dict[str, Any]], handle: IO[str]) -> int:
 
 
 def flat_record(record: dict[str, Any]) -> dict[str, Any]:
-    """The record with its list of images as a JSON string, for tabular formats."""
-    return {**record, "images": json.dumps(record["images"], ensure_ascii=False)}
+    """The record with its lists (images, attachments) as JSON strings, for tabular formats."""
+    return {
+        **record,
+        **{name: json.dumps(record[name], ensure_ascii=False) for name in LIST_FIELDS},
+    }
 
 
 def write_csv(records: Iterator[dict[str, Any]], handle: IO[str]) -> int:

@@ -23,11 +23,13 @@ from sqlalchemy.orm import Session
 from archive.db import Archive, ArchiveError
 from archive.dedup import fingerprint
 from archive.export import EXPORT_FIELDS, record_hash
-from archive.models import Article, ArticleVersion, Image, Site
+from archive.models import Article, ArticleVersion, Attachment, Document, Image, Site
 from archive.store import content_hash
 
 IMPORT_BATCH = 500
 TIME_FIELDS = ("published", "updated", "first_seen", "last_seen")
+# Fields that exports made by earlier versions lack; their records load without them.
+FIELDS_ADDED_LATER = frozenset({"attachments"})
 
 
 @dataclass(frozen=True)
@@ -43,10 +45,12 @@ def import_jsonl(archive: Archive, path: Path) -> ImportResult:
             raise ArchiveError("import needs an empty archive; this one already has articles")
         site_ids: dict[str, int] = {}
         duplicates: list[tuple[str, str]] = []
+        documents: set[str] = set()
         count = 0
         for line_number, record in _records(path):
             article = _article(session, site_ids, record, f"{path}:{line_number}")
             session.add(article)
+            session.add_all(_new_documents(record, documents))
             if record["duplicate_of"]:
                 duplicates.append((article.url, record["duplicate_of"]))
             count += 1
@@ -80,7 +84,9 @@ def _parse_line(raw: bytes, where: str) -> dict[str, Any] | None:
         raise ArchiveError(f"{where}: not JSON: {exc}") from None
     if not isinstance(record, dict):
         raise ArchiveError(f"{where}: not a JSON object")
-    missing = [name for name in EXPORT_FIELDS if name not in record]
+    missing = [
+        name for name in EXPORT_FIELDS if name not in record and name not in FIELDS_ADDED_LATER
+    ]
     if missing:
         raise ArchiveError(f"{where}: no {', '.join(missing)}")
     return record
@@ -117,6 +123,10 @@ def _article(
         first_seen=first_seen,
         last_seen=times["last_seen"],
         images=[Image(src=image["src"], caption=image["caption"]) for image in record["images"]],
+        attachments=[
+            Attachment(url=item["url"], name=item["name"], media_type=item["media_type"])
+            for item in record.get("attachments", [])
+        ],
     )
     fingerprint(article)
     article.versions.append(
@@ -125,6 +135,26 @@ def _article(
         )
     )
     return article
+
+
+def _new_documents(record: dict[str, Any], seen: set[str]) -> Iterator[Document]:
+    """The documents the record's attachments hold the text of, each URL once per import.
+
+    An export carries a document's text, not its bytes: the imported document has no
+    capture, and its size is that of the text.
+    """
+    for item in record.get("attachments", []):
+        if item["url"] in seen or item.get("text_status") is None:
+            continue
+        seen.add(item["url"])
+        yield Document(
+            url=item["url"],
+            media_type=item["media_type"],
+            size=len((item.get("text") or "").encode("utf-8")),
+            text=item.get("text"),
+            text_status=item["text_status"],
+            converted_from=item.get("converted_from"),
+        )
 
 
 def _site_id(session: Session, record: dict[str, Any]) -> int:

@@ -146,8 +146,13 @@ def decode_document(data: bytes) -> str:
     UTF-8 when the bytes are valid UTF-8; otherwise they are 8-bit legacy text,
     read byte for byte as Latin-1 and then converted.
     """
+    return to_unicode(decode_8bit(data))
+
+
+def decode_8bit(data: bytes) -> str:
+    """``data`` as UTF-8 when it is valid UTF-8, else byte for byte as Latin-1, where a
+    legacy encoding's letters stay recognisable (``detect_legacy``)."""
     try:
-        text = data.decode("utf-8")
+        return data.decode("utf-8")
     except UnicodeDecodeError:
-        text = data.decode("latin-1")
-    return to_unicode(text)
+        return data.decode("latin-1")

@@ -218,6 +218,11 @@ class Attachment(Base):
         primaryjoin="foreign(Attachment.url) == Document.url", viewonly=True, lazy="select"
     )
 
+    @property
+    def text(self) -> str | None:
+        """The text of the attached document, once it is fetched and read."""
+        return self.document.text if self.document is not None else None
+
 
 class Document(Base):
     """A document file an article attaches, as fetched: its media type and its text in
@@ -230,8 +235,10 @@ class Document(Base):
     media_type: Mapped[str | None] = mapped_column(String(200))
     size: Mapped[int] = mapped_column(Integer)
     text: Mapped[str | None] = mapped_column(Text)
-    # How the text was read: "text", "scanned" (pages without a text layer), "unsupported",
-    # "failed", "too-large", "timeout"; None for documents fetched before it was recorded.
+    # How the text was read (archive.doctext.TextStatus): "text", "partial" (cut at the page or
+    # character limit), "scanned" (pages without a text layer), "unsupported", "failed",
+    # "too-large", "timeout", "skipped" (document text turned off for the crawl); None for
+    # documents fetched before it was recorded.
     text_status: Mapped[str | None] = mapped_column(String(20))
     # The pre-Unicode encoding the text was converted from ("tcvn3", "vni"), if any.
     converted_from: Mapped[str | None] = mapped_column(String(20))
@@ -251,11 +258,13 @@ class LegalReference(Base):
     key: Mapped[str] = mapped_column(String(200), unique=True)
     # ``key`` without diacritics, lower-case ("81/2004/qd-ub"): a query typed without them.
     folded_key: Mapped[str] = mapped_column(String(200), index=True)
-    kind: Mapped[str] = mapped_column(String(20))  # abbreviation: "QĐ", "NQ", "CV", "TT"…
+    # The abbreviation ("QĐ", "NQ", "TT"…), "CV" for an official letter, "Luật" for a law.
+    kind: Mapped[str] = mapped_column(String(20))
     kind_name: Mapped[str | None] = mapped_column(String(100))  # "Quyết định", …
     number: Mapped[str] = mapped_column(String(50))
     year: Mapped[int | None] = mapped_column(Integer)
-    issuer: Mapped[str | None] = mapped_column(String(100))  # "UBND", "CP", "BTTTT", …
+    # "UBND", "CP", "TTg"…: of a letter ("1234/UBND-KT1") the body, not the drafting unit.
+    issuer: Mapped[str | None] = mapped_column(String(100))
 
 
 class ArticleReference(Base):
@@ -335,6 +344,10 @@ class FrontierRequest(Base):
 
 def with_what_the_index_reads(statement: Select[tuple[Article]]) -> Select[tuple[Article]]:
     """``statement`` loading, with its articles, what the search index reads of them beyond
-    their columns (the kinds of their attachments, the original they copy), in a query per
-    batch instead of one per article."""
-    return statement.options(selectinload(Article.attachments), joinedload(Article.duplicate_of))
+    their columns (their attachments and the text of their documents, the legal documents
+    they cite, the original they copy), in a query per batch instead of one per article."""
+    return statement.options(
+        selectinload(Article.attachments).selectinload(Attachment.document),
+        selectinload(Article.references),
+        joinedload(Article.duplicate_of),
+    )

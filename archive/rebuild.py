@@ -30,6 +30,7 @@ from warcio.recordloader import ArcWarcRecord
 
 from archive.datadir import DataDir
 from archive.db import ArchiveError, open_archive
+from archive.doctext import read_document
 from archive.extract import extract_article
 from archive.models import Article
 from archive.profiles import Family, get_family
@@ -189,7 +190,10 @@ def _replay(
         return
     if canonical_url(response.url) in reader.document_urls:
         media_type = response.headers.get("Content-Type", "").split(";")[0].strip() or None
-        if store.save_document(response.url, media_type, response.payload, capture_id):
+        read = read_document(media_type, response.payload)
+        if store.save_document(
+            response.url, media_type, len(response.payload), read, capture_id
+        ).is_new:
             result.documents += 1
         return
     if "html" not in response.headers.get("Content-Type", ""):

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 
 from archive.dedup import fingerprint, group_duplicates
-from archive.documents import document_text
+from archive.doctext.result import DocumentText
 from archive.models import (
     Article,
     ArticleVersion,
@@ -26,6 +26,7 @@ from archive.models import (
     Site,
     utcnow,
 )
+from archive.references import link_article_references, link_document_references
 from archive.urls import canonical_url
 from archive.warc import Revisit, WarcLocation, payload_digest
 
@@ -50,6 +51,12 @@ class SaveResult:
     status: SaveStatus
     # Other articles whose duplicate group changed with this save.
     regrouped: frozenset[int] = frozenset()
+
+
+@dataclass(frozen=True)
+class DocumentSaveResult:
+    is_new: bool  # the first fetch of its URL
+    text_changed: bool  # its text is new or differs from the text kept before
 
 
 @dataclass
@@ -166,6 +173,12 @@ class ArchiveStore:
         with self.archive.sessions() as session:
             return set(session.scalars(select(Document.url)))
 
+    def articles_attaching(self, url: str) -> list[int]:
+        """Ids of the articles that attach the document at ``url``."""
+        statement = select(Attachment.article_id).where(Attachment.url == canonical_url(url))
+        with self.archive.sessions() as session:
+            return sorted(set(session.scalars(statement)))
+
     def touch_article(self, url: str) -> bool:
         """Marks an article seen unchanged (the server said 304); False if it is not archived."""
         with self.archive.session() as session:
@@ -239,21 +252,34 @@ class ArchiveStore:
         return Revisit(url=row.url, fetched_at=row.fetched_at) if row else None
 
     def save_document(
-        self, url: str, media_type: str | None, body: bytes, capture_id: int | None
-    ) -> bool:
-        """Keeps the latest fetch of an attached document; True when its URL is new."""
+        self,
+        url: str,
+        media_type: str | None,
+        size: int,
+        read: DocumentText,
+        capture_id: int | None,
+    ) -> DocumentSaveResult:
+        """Keeps the latest fetch of an attached document of ``size`` bytes, with what reading
+        it gave."""
         with self.archive.session() as session:
             row = session.scalar(select(Document).where(Document.url == canonical_url(url)))
             is_new = row is None
             if row is None:
                 row = Document(url=canonical_url(url))
                 session.add(row)
+            text_changed = is_new or row.text != read.text
             row.media_type = media_type
-            row.size = len(body)
-            row.text = document_text(media_type, body)
+            row.size = size
+            row.text = read.text
+            row.text_status = read.status
+            row.converted_from = read.converted_from
+            row.pages = read.pages
             row.capture_id = capture_id
             row.fetched_at = utcnow()
-            return is_new
+            if text_changed:
+                # The articles attaching it cite what the document cites.
+                link_document_references(session, row)
+            return DocumentSaveResult(is_new, text_changed)
 
     def save_article(
         self, site_id: int, extracted: ExtractedArticle, capture_id: int | None
@@ -279,6 +305,7 @@ class ArchiveStore:
             else:
                 status = SaveStatus.UPDATED
             _fill_article(article, extracted, digest, capture_id)
+            link_article_references(session, article)
             article.versions.append(
                 ArticleVersion(
                     content_hash=digest,

@@ -66,7 +66,11 @@ ATTACHING_SHARE = 0.25
 
 @dataclass(frozen=True)
 class BenchAttachment:
+    url: str
     media_type: str
+    # The bench measures the articles' own text; documents come without theirs.
+    name: str | None = None
+    text: str | None = None
 
 
 @dataclass(frozen=True)
@@ -89,7 +93,14 @@ class BenchArticle:
 
     @property
     def attachments(self) -> tuple[BenchAttachment, ...]:
-        return tuple(BenchAttachment(media_type) for media_type in self.media_types)
+        return tuple(
+            BenchAttachment(f"{self.url}/van-ban-{number}", media_type)
+            for number, media_type in enumerate(self.media_types)
+        )
+
+    @property
+    def references(self) -> tuple[()]:
+        return ()
 
     def to_json(self) -> str:
         fields = dict(self.__dict__, published=self.published.isoformat())

@@ -28,6 +28,9 @@ class AttachedDocument:
     media_type: str | None
     body: bytes
     capture_id: int | None = None
+    # Set by the archive pipeline: whether the text the archive keeps of it is new or changed,
+    # so that the index pipeline re-indexes the articles that attach it.
+    text_changed: bool = False
 
 
 @dataclass

@@ -8,12 +8,15 @@ from typing import Self
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 from sqlalchemy import select
+from twisted.internet.defer import Deferred
 
+from archive.doctext import DocumentText
 from archive.extract import ExtractedArticle, extract_article
 from archive.models import Article, with_what_the_index_reads
 from archive.profiles.records import REPORTED_FIELDS
 from archive.store import SaveStatus
 from crawler.context import CrawlContext, crawl_context
+from crawler.documents import DocumentTextReader
 from crawler.extensions import ARTICLES_WITHOUT_PREFIX
 from crawler.failures import FAILED_URLS, FAILURE_COUNT_PREFIX
 from crawler.items import ArticlePage, AttachedDocument, CrawlItem, FetchFailure
@@ -35,19 +38,18 @@ class ArchivePipeline:
         self.context = context
         self.store = context.store
         self.failures_kept = crawler.settings.getint("PORTAL_FAILURES_KEPT")
+        self.documents = DocumentTextReader.from_settings(crawler.settings)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         return cls(crawler, crawl_context(crawler))
 
-    def process_item(self, item: CrawlItem) -> CrawlItem:
+    def process_item(self, item: CrawlItem) -> CrawlItem | Deferred[CrawlItem]:
         if isinstance(item, FetchFailure):
             self._record_failure(item)
             return item
         if isinstance(item, AttachedDocument):
-            is_new = self.store.save_document(item.url, item.media_type, item.body, item.capture_id)
-            self.stats.inc_value("archive/documents_new" if is_new else "archive/documents_seen")
-            return item
+            return self.documents.read(item).addCallback(self._save_document, item)
         try:
             # Each page is read by the family's version whose template it uses.
             extracted = extract_article(item.html, item.url, profile=self.context.family)
@@ -63,6 +65,18 @@ class ArchivePipeline:
         item.save_status = result.status
         item.regrouped = result.regrouped
         return item
+
+    def _save_document(self, read: DocumentText, document: AttachedDocument) -> AttachedDocument:
+        saved = self.store.save_document(
+            document.url, document.media_type, len(document.body), read, document.capture_id
+        )
+        document.text_changed = saved.text_changed
+        self.stats.inc_value("archive/documents_new" if saved.is_new else "archive/documents_seen")
+        self.stats.inc_value(f"archive/documents_text/{read.status}")
+        return document
+
+    def close_spider(self) -> None:
+        self.documents.close()
 
     def _count_missing(self, article: ExtractedArticle) -> None:
         """Counts the archived article under each reported field it lacks."""
@@ -85,7 +99,8 @@ class ArchivePipeline:
 
 
 class IndexPipeline:
-    """Indexes new and updated articles in batches; the database stays the source of truth."""
+    """Indexes new and updated articles in batches, and again the articles whose attached
+    documents' text came or changed; the database stays the source of truth."""
 
     def __init__(self, context: CrawlContext, batch_size: int) -> None:
         self.store = context.store
@@ -98,16 +113,23 @@ class IndexPipeline:
         return cls(crawl_context(crawler), crawler.settings.getint("PORTAL_INDEX_BATCH"))
 
     def process_item(self, item: CrawlItem) -> CrawlItem:
+        self.pending.extend(self._to_index(item))
+        if len(self.pending) >= self.batch_size:
+            self.flush()
+        return item
+
+    def _to_index(self, item: CrawlItem) -> list[int]:
+        """The articles ``item`` changed in what the index holds of them."""
+        if isinstance(item, AttachedDocument) and item.text_changed:
+            # The index searches a document's text with every article that attaches it.
+            return self.store.articles_attaching(item.url)
         if (
             isinstance(item, ArticlePage)
             and item.article_id is not None
             and item.save_status != SaveStatus.UNCHANGED
         ):
-            self.pending.append(item.article_id)
-            self.pending.extend(item.regrouped)
-            if len(self.pending) >= self.batch_size:
-                self.flush()
-        return item
+            return [item.article_id, *item.regrouped]
+        return []
 
     def close_spider(self) -> None:
         self.flush()

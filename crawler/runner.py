@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +12,7 @@ from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import Settings
 
 from archive.datadir import DataDir
-from archive.db import open_archive
+from archive.db import Archive, open_archive
 from archive.models import CrawlRun
 from archive.sites import SiteConfig
 from archive.store import RUN_COUNTERS, ArchiveStore
@@ -20,6 +20,7 @@ from crawler.frontier import INTERRUPTED, RESUMABLE, FrontierStore, catch_up_ind
 from crawler.locks import crawl_lock
 from crawler.politeness import STALLED
 from crawler.spiders.portal import PortalSpider
+from search.watches import CheckResult, check_watches
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,10 @@ class CrawlOutcome:
     status: str
     site_stats: dict[str, dict[str, Any]]
     totals: dict[str, int]
+    # What each saved search newly matched in the articles the run indexed.
+    watches: list[CheckResult] = field(default_factory=list)
+    # Why the saved searches could not be checked at all; the crawl's outcome stands.
+    watch_failure: str | None = None
 
 
 def crawl_settings(
@@ -140,7 +145,23 @@ def _run(
         # A forced stop skips the pipelines' last index batch; search finds every stored
         # article all the same, and the resumed run has nothing to catch up.
         catch_up_index(archive, data_dir.index_dir)
+    watches, watch_failure = _check_saved_searches(archive, data_dir.index_dir, run_id)
     with archive.sessions() as session:
         run = session.get_one(CrawlRun, run_id)
         totals = {name: getattr(run, name) for name in RUN_COUNTERS}
-        return CrawlOutcome(run_id, run.status, dict(run.site_stats), totals)
+        return CrawlOutcome(
+            run_id, run.status, dict(run.site_stats), totals, watches, watch_failure
+        )
+
+
+def _check_saved_searches(
+    archive: Archive, index_dir: Path, run_id: int
+) -> tuple[list[CheckResult], str | None]:
+    """The new matches of every saved search once the run's articles are indexed, or why
+    they could not be checked."""
+    try:
+        return check_watches(archive, index_dir, run_id=run_id), None
+    except Exception as exc:
+        # Whatever went wrong, the crawl itself is done and archived: its outcome is
+        # reported as it is, and `watch check` can record these matches later.
+        return [], str(exc) or type(exc).__name__

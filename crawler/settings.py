@@ -91,3 +91,7 @@ PORTAL_TRAP_MAX_DEPTH = 12  # so are paths of more segments
 PORTAL_FULL = False  # crawl every site in full even if it had a full crawl (`crawl --full`)
 PORTAL_FULL_RECRAWL_DAYS = 30.0  # a site's next crawl is full when its last one is older; 0: never
 PORTAL_INCREMENTAL_MARGIN = 1  # listing pages holding only known articles read before stopping
+# Attached documents' text (crawler/documents.py): read in a worker process, at most this many
+# seconds per document; False keeps the files in the WARC and the database without their text.
+PORTAL_DOCUMENT_TEXT = True
+PORTAL_DOCUMENT_TIMEOUT = 30.0

@@ -9,10 +9,10 @@ read from the index's columns.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from whoosh import query as wq
@@ -20,6 +20,7 @@ from whoosh.fields import Schema
 from whoosh.searching import Searcher
 
 from archive.dates import check_day_range, utc_day_bounds
+from archive.references import canonical_issuer, canonical_kind
 from search import columns
 from search.errors import QueryError
 from search.indexer import to_naive_utc
@@ -51,15 +52,64 @@ class SearchFilters:
     language: str | None = None
     has_documents: bool | None = None
     document_type: str | None = None
+    # Citing a legal document of this kind ("QĐ") or by this issuer ("UBND").
+    ref_kind: str | None = None
+    ref_issuer: str | None = None
 
     def __post_init__(self) -> None:
         check_day_range(self.date_from, self.date_to)
+
+    def to_json(self) -> dict[str, Any]:
+        """The filters that restrict something, as JSON values (days as ISO dates), for a
+        saved search to keep."""
+        fields = {
+            "sites": list(self.sites),
+            "date_from": self.date_from.isoformat() if self.date_from else None,
+            "date_to": self.date_to.isoformat() if self.date_to else None,
+            "author": self.author,
+            "category": self.category,
+            "language": self.language,
+            "has_documents": self.has_documents,
+            "document_type": self.document_type,
+            "ref_kind": self.ref_kind,
+            "ref_issuer": self.ref_issuer,
+        }
+        return {name: value for name, value in fields.items() if value not in (None, [])}
+
+    @classmethod
+    def from_json(cls, fields: Mapping[str, Any]) -> SearchFilters:
+        """The filters ``to_json`` wrote."""
+        days = {
+            name: date.fromisoformat(fields[name])
+            for name in ("date_from", "date_to")
+            if fields.get(name)
+        }
+        return cls(
+            sites=tuple(fields.get("sites", ())),
+            author=fields.get("author"),
+            category=fields.get("category"),
+            language=fields.get("language"),
+            has_documents=fields.get("has_documents"),
+            document_type=fields.get("document_type"),
+            ref_kind=fields.get("ref_kind"),
+            ref_issuer=fields.get("ref_issuer"),
+            **days,
+        )
 
     @property
     def needs_index(self) -> bool:
         """Whether only the index can apply these filters (word matches on author and
         category, document kinds)."""
-        return any(value is not None for value in (self.author, self.category, self.document_type))
+        return any(
+            value is not None
+            for value in (
+                self.author,
+                self.category,
+                self.document_type,
+                self.ref_kind,
+                self.ref_issuer,
+            )
+        )
 
     def check_sites(self, known: Collection[str]) -> None:
         """Raises :class:`UnknownSiteError` for a site key not in ``known``."""
@@ -109,6 +159,8 @@ class SearchFilters:
             _whole_value_query(schema, "category", self.category) if self.category else None,
             wq.Term("language", self.language) if self.language else None,
             _documents_query(self.has_documents, self.document_type),
+            wq.Term("ref_kind", canonical_kind(self.ref_kind)) if self.ref_kind else None,
+            wq.Term("ref_issuer", canonical_issuer(self.ref_issuer)) if self.ref_issuer else None,
         ]
         present = [part for part in parts if part is not None]
         return wq.And(present) if present else None

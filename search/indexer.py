@@ -15,10 +15,12 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
+from urllib.parse import unquote, urlsplit
 
 from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import Index, IndexVersionError, LockError
+from whoosh.searching import Searcher
 from whoosh.writing import CLEAR, IndexWriter
 
 from archive.documents import document_type
@@ -43,13 +45,43 @@ DEFAULT_LOCK_TIMEOUT = 10.0
 _LOCK_RETRY_DELAY = 0.25
 # The ``is_copy`` term of every document that copies another one.
 COPY_MARK = "1"
+# The text of an article's documents indexed at most: a 500-page annex must not make one
+# article cost more to index and to store than a thousand others.
+MAX_DOCUMENT_CHARS = 200_000
 
 
 class AttachmentLike(Protocol):
     """What the index needs from a document an article attaches."""
 
     @property
+    def url(self) -> str: ...
+    @property
+    def name(self) -> str | None: ...
+    @property
     def media_type(self) -> str | None: ...
+    @property
+    def text(self) -> str | None:
+        """The document's text, once it is fetched and read; None until then or if it has
+        none."""
+        ...
+
+
+class CitedDocumentLike(Protocol):
+    """What the index needs from a legal document an article cites."""
+
+    @property
+    def folded_key(self) -> str: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def issuer(self) -> str | None: ...
+
+
+class CitationLike(Protocol):
+    """That an article cites a legal document (``archive.models.ArticleReference`` fits)."""
+
+    @property
+    def reference(self) -> CitedDocumentLike: ...
 
 
 class ArticleLike(Protocol):
@@ -81,6 +113,8 @@ class ArticleLike(Protocol):
     def content_hash(self) -> str: ...
     @property
     def duplicate_of_url(self) -> str | None: ...
+    @property
+    def references(self) -> Sequence[CitationLike]: ...
 
 
 class ArticleIndex:
@@ -206,6 +240,22 @@ def open_index(index_dir: Path) -> Index:
     return index
 
 
+def open_searcher(index_dir: Path) -> Searcher:
+    """A searcher of the last index committed in ``index_dir``; never creates anything.
+
+    A rebuild can commit, and delete the segments of the index it replaces, between
+    the moment a search reads the table of contents and the moment it opens the
+    segments it names; the next table of contents names segments that exist, so the
+    search reads it again.
+    """
+    for _retry in range(_OPEN_RETRIES):
+        try:
+            return open_index(index_dir).searcher()
+        except FileNotFoundError:
+            continue
+    return open_index(index_dir).searcher()
+
+
 def indexed_hashes(index_dir: Path) -> dict[str, str]:
     """The content hash of every article indexed in ``index_dir``, by article id; none if there
     is no index or it cannot be read. Opens the index for reading only."""
@@ -240,6 +290,7 @@ def _entries_of(index: Index) -> list[tuple[str, str]]:
         return [(ids[docnum], hashes[docnum]) for docnum in reader.all_doc_ids()]
 
 
+_OPEN_RETRIES = 4
 _INDEX_NAME = "MAIN"  # Whoosh's default name, used by every index of the archive
 # What unpickling the schema of an index written by another version raises: the
 # classes of its analyzers were renamed, moved or changed.
@@ -330,9 +381,43 @@ def article_document(article: ArticleLike) -> dict[str, Any]:
         ),
         "original": article.duplicate_of_url,
         "is_copy": article.duplicate_of_url and COPY_MARK,
+        **reference_fields(article.references),
     }
     document.update({name: value for name, value in optional.items() if value})
+    attached = attached_texts(article.attachments)
+    if attached:
+        joined = "\n\n".join(text for _name, text in attached)
+        document.update(documents=joined, documents_folded=joined, attached_documents=attached)
     return document
+
+
+def attached_texts(attachments: Sequence[AttachmentLike]) -> tuple[tuple[str, str], ...]:
+    """(name, text) of each attached document with text, in the article's order, within
+    :data:`MAX_DOCUMENT_CHARS` in all."""
+    found = []
+    budget = MAX_DOCUMENT_CHARS
+    for attached in attachments:
+        text = nfc(attached.text or "").strip()
+        if not text or budget <= 0:
+            continue
+        name = nfc(attached.name or "").strip() or _file_name(attached.url)
+        found.append((name, text[:budget]))
+        budget -= len(text)
+    return tuple(found)
+
+
+def _file_name(url: str) -> str:
+    return unquote(urlsplit(url).path.rstrip("/").rsplit("/", 1)[-1]) or url
+
+
+def reference_fields(citations: Sequence[CitationLike]) -> dict[str, str]:
+    """The ``refs``, ``ref_kind`` and ``ref_issuer`` terms of an article's citations, each once."""
+    cited = [citation.reference for citation in citations]
+    return {
+        "refs": " ".join(sorted({document.folded_key for document in cited})),
+        "ref_kind": " ".join(sorted({document.kind for document in cited})),
+        "ref_issuer": " ".join(sorted({document.issuer for document in cited if document.issuer})),
+    }
 
 
 def searchable_body(summary: str | None, body: str) -> str:

@@ -19,6 +19,9 @@ The query language:
     Published in that year, month or day (Vietnam time).
 ``date:2019..2020-06``, ``date:2020-07..``, ``date:..2019``
     Published from the start of the first to the end of the last.
+``ref:81/2004/QĐ-UB``, ``ref:17/nq-cp``
+    Citing that legal document, in the title, the body or an attached document;
+    its number in any case, with or without diacritics (see :mod:`archive.references`).
 ``title:``, ``author:``, ``site:``, ``category:``
     A word, ``"phrase"`` or ``(group)`` in that field only:
     ``title:"chuyển đổi số"``, ``author:"Lê Hoa"``, ``site:stttt``,
@@ -62,10 +65,17 @@ from whoosh.reading import IndexReader
 from whoosh.searching import SearchContext, Searcher
 
 from archive.dates import DateRangeError, check_day_range, utc_day_bounds
+from archive.references import folded_key, normalised_key
 from search.analysis import LETTERS_BY_FOLD, canonical_tones, fold
 from search.errors import EmptyQueryError, QueryError
 from search.indexer import to_naive_utc
-from search.schema import BODY_BOOST, POSITIONS_OF_FOLDED, QUERY_FIELD_BOOSTS, TITLE_BOOST
+from search.schema import (
+    BODY_BOOST,
+    DOCUMENTS_BOOST,
+    POSITIONS_OF_FOLDED,
+    QUERY_FIELD_BOOSTS,
+    TITLE_BOOST,
+)
 from search.snippets import Marks
 
 # A query is typed, or pasted from a headline or a paragraph; parsing and matching grow with
@@ -86,13 +96,13 @@ _MINUS = r"(?<!\S)-(?=[^\s-])"
 _WORD_START = r"(?<![^\s(\-])"
 _NO_PLUS = r"(?!)"
 
-_EXACT_BOOSTS = {"title": TITLE_BOOST, "body": BODY_BOOST}
+_EXACT_BOOSTS = {"title": TITLE_BOOST, "body": BODY_BOOST, "documents": DOCUMENTS_BOOST}
 # The field each query field name searches; ``title:`` searches the folded
 # title unless only exact spellings may match.
 _NAMED_FIELDS = {"author": "author", "site": "site", "category": "category"}
 _FOLDED_NAMED_FIELDS = {**_NAMED_FIELDS, "title": "title_folded"}
 _EXACT_NAMED_FIELDS = {**_NAMED_FIELDS, "title": "title"}
-_FIELD_SYNTAX = "|".join([*_EXACT_NAMED_FIELDS, "date"])
+_FIELD_SYNTAX = "|".join([*_EXACT_NAMED_FIELDS, "date", "ref"])
 # Words without query syntax (quotes, operators, fields, prefixes, boosts, grouping).
 _PLAIN_WORDS = re.compile(
     rf"(?!.*\b(?:AND|OR|NOT|ANDNOT|ANDMAYBE)\b)(?!.*(?<!\S)(?:{_FIELD_SYNTAX}):)"
@@ -140,7 +150,11 @@ def parse_query(text: str, schema: Schema, *, exact: bool = False) -> wq.Query:
     if fold(text) == text:
         return query
     exact_query = _parse(text, schema, _EXACT_BOOSTS, _EXACT_NAMED_FIELDS)
-    return _Unpruned(wq.AndMaybe(query, wq.Or(_exact_word_bonuses(exact_query))))
+    bonuses = _exact_word_bonuses(exact_query)
+    # The diacritics may all be in a document number (ref:81/2004/QĐ-UB), not in words.
+    if not bonuses:
+        return query
+    return _Unpruned(wq.AndMaybe(query, wq.Or(bonuses)))
 
 
 def highlight_terms(parsed: wq.Query, reader: IndexReader) -> Marks:
@@ -192,6 +206,7 @@ def _parser(
     parser.add_plugin(PlusMinusPlugin(plusexpr=_NO_PLUS, minusexpr=_MINUS))
     parser.add_plugin(_KnownFieldsPlugin(named_fields))
     parser.add_plugin(_DateRangePlugin())
+    parser.add_plugin(_ReferencePlugin())
     return parser
 
 
@@ -269,6 +284,34 @@ class _DateRangeNode(syntax.SyntaxNode):
             for bound in utc_day_bounds(self.first, self.last)
         )
         return wq.DateRange("published", start, end, endexcl=True)
+
+
+class _ReferencePlugin(TaggingPlugin):
+    """``ref:`` and a legal document's number, typed in any case, with or without
+    diacritics: the articles citing that document."""
+
+    # Before words, so the number's "/" and "-" never split it.
+    priority = -1
+    expr = rf"{_WORD_START}ref:(?P<number>[^\s()\"]*)"
+
+    def create(self, parser: MultifieldParser, match: re.Match[str]) -> _ReferenceNode:
+        key = normalised_key(match.group("number"))
+        if key is None:
+            raise QueryError(
+                f"{match.group(0)}: ref: needs a document number, as in ref:81/2004/QĐ-UB"
+            )
+        return _ReferenceNode(key)
+
+
+class _ReferenceNode(syntax.SyntaxNode):
+    def __init__(self, key: str) -> None:
+        self.key = key
+
+    def r(self) -> str:
+        return f"ref {self.key}"
+
+    def query(self, parser: MultifieldParser) -> wq.Query:
+        return wq.Term("refs", folded_key(self.key))
 
 
 def _with_phrase_boost(

@@ -12,8 +12,10 @@ typed :data:`~search.parsing.EXACT_WORD_BONUS`; exact mode reads exact
 spellings only; the words in the order typed earn a phrase bonus, checked on
 the stored text of the best matches only, as a rescoring step.
 
-Any other query (phrases, operators, fields, prefixes, a word that is several
-tokens like "Covid-19") goes through Whoosh's own matchers.
+Words beside ``ref:`` numbers (``ref:17/NQ-CP giáo dục``) are answered here too, among
+the articles citing those documents. Any other query (phrases, operators, fields,
+prefixes, a word that is several tokens like "Covid-19") goes through Whoosh's own
+matchers.
 """
 
 from __future__ import annotations
@@ -23,14 +25,18 @@ import time
 from dataclasses import dataclass
 
 import numpy as np
+from whoosh import query as wq
 from whoosh.searching import Searcher
 
+from archive.references import folded_key, normalised_key
 from search import whoosh_compat
 from search.analysis import EXACT_MARK, exact_analyzer, fold, folded_words_pattern, nfc
 from search.parsing import EXACT_WORD_BONUS, MAX_PHRASE_BOOST_WORDS, is_plain_words
 from search.schema import (
     BODY_BOOST,
     BODY_FOLDED_BOOST,
+    DOCUMENTS_BOOST,
+    DOCUMENTS_FOLDED_BOOST,
     POSITIONS_OF_FOLDED,
     TITLE_BOOST,
     TITLE_FOLDED_BOOST,
@@ -46,7 +52,12 @@ _EXACT_ANALYZER = exact_analyzer()
 _FIELD_WEIGHTS = {
     "title_folded": (TITLE_FOLDED_BOOST, TITLE_BOOST),
     "body_folded": (BODY_FOLDED_BOOST, BODY_BOOST),
+    "documents_folded": (DOCUMENTS_FOLDED_BOOST, DOCUMENTS_BOOST),
 }
+# The fields whose words in the order typed earn the phrase bonus: those the index stores
+# as one text (an article's documents are stored one by one).
+_IN_ORDER_FIELDS = ("title_folded", "body_folded")
+_REFERENCE_PREFIX = "ref:"
 
 
 @dataclass(frozen=True)
@@ -56,11 +67,14 @@ class PlainWords:
     words: tuple[str, ...]
     exact: bool  # only the exact spellings match
     exact_bonus: bool  # exact spellings rank first (the query was typed with diacritics)
+    # Folded numbers of legal documents every match cites (``ref:17/NQ-CP giáo dục``).
+    references: tuple[str, ...] = ()
 
     @classmethod
     def parse(cls, text: str, *, exact: bool) -> PlainWords | None:
         """The plain words of ``text``, or None if it needs the query parser."""
-        if not is_plain_words(text):
+        references, text = _references_and_words(text)
+        if references is None or not is_plain_words(text):
             return None
         words = []
         for typed in text.split():
@@ -70,7 +84,22 @@ class PlainWords:
             words.extend(tokens)
         if not words:
             return None
-        return cls(tuple(words), exact=exact, exact_bonus=not exact and fold(text) != text)
+        exact_bonus = not exact and fold(text) != text
+        return cls(tuple(words), exact=exact, exact_bonus=exact_bonus, references=references)
+
+
+def _references_and_words(text: str) -> tuple[tuple[str, ...] | None, str]:
+    """The folded document numbers of the ``ref:`` words of ``text`` and its other words;
+    None for the numbers if one is no number (the query parser says why)."""
+    references, words = [], []
+    for typed in text.split():
+        if not typed.startswith(_REFERENCE_PREFIX):
+            words.append(typed)
+        elif (key := normalised_key(typed.removeprefix(_REFERENCE_PREFIX))) is not None:
+            references.append(folded_key(key))
+        else:
+            return None, text
+    return tuple(references), " ".join(words)
 
 
 @dataclass(frozen=True)
@@ -110,7 +139,17 @@ def matches(
     )
     if allowed is not None:
         found = found.without(~allowed)
+    if query.references:
+        found = found.without(~_citing(searcher, query.references))
     return found, timed_out
+
+
+def _citing(searcher: Searcher, references: tuple[str, ...]) -> np.ndarray:
+    """A mask of the documents citing every one of ``references`` (folded numbers)."""
+    citing = np.zeros(searcher.doc_count_all(), dtype=bool)
+    every = wq.And([wq.Term("refs", key) for key in references])
+    citing[np.fromiter(searcher.docs_for_query(every), dtype=np.int64)] = True
+    return citing
 
 
 NO_MATCHES = Matches(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64))
@@ -125,8 +164,8 @@ def rescore_in_order(searcher: Searcher, query: PlainWords, found: Matches) -> M
     in_order = folded_words_pattern((tuple(folded),))
     stats = _Statistics(searcher)
     bonus = {
-        fieldname: weight * sum(stats.idf(fieldname, word) for word in folded)
-        for fieldname, (weight, _exact_weight) in _FIELD_WEIGHTS.items()
+        fieldname: _FIELD_WEIGHTS[fieldname][0] * sum(stats.idf(fieldname, word) for word in folded)
+        for fieldname in _IN_ORDER_FIELDS
     }
     scores = found.scores.copy()
     for position in _best(found, RESCORE_WINDOW):

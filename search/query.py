@@ -20,17 +20,24 @@ from typing import Any, Literal
 import numpy as np
 from whoosh import collectors
 from whoosh import query as wq
-from whoosh.index import FileIndex
+from whoosh.fields import Schema
 from whoosh.searching import Searcher
 
 from archive.dates import PORTAL_TZ, local_iso
 from search import columns, plainwords, whoosh_compat
 from search.errors import QueryError
 from search.filters import SearchFilters
-from search.indexer import COPY_MARK, open_index
+from search.indexer import COPY_MARK, open_searcher
 from search.parsing import check_query_text, highlight_terms, parse_query
 from search.plainwords import Matches, PlainWords
-from search.snippets import Marks, SnippetFormat, snippet, title_snippet
+from search.snippets import (
+    Marks,
+    SnippetFormat,
+    lead_snippet,
+    marked_snippet,
+    marks_held,
+    title_snippet,
+)
 
 Period = Literal["month", "year"]
 Sort = Literal["relevance", "newest", "oldest"]
@@ -58,6 +65,8 @@ class Hit:
     copies: tuple[str, ...] = ()
     # The title with the matched words marked, as the snippet is (escaped for HTML).
     title_snippet: str = ""
+    # The name of the attached document the snippet comes from; None if from the article.
+    document: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-serialisable fields; ``published`` as ISO 8601 with +07:00."""
@@ -126,7 +135,7 @@ def search(
     counted; ``all_copies`` shows and counts every copy as a hit of its own.
     ``exact`` matches only the very diacritics typed. ``facets`` counts the
     matches per site (labelled with ``site_names``), category, author, year,
-    language and kind of attached document;
+    language, kind of attached document, and kind and issuer of cited legal document;
     ``histogram`` per month or year. Raises :class:`EmptyQueryError`,
     :class:`QueryError` or :class:`~search.filters.UnknownSiteError` for
     unusable queries and :class:`~search.errors.IndexNotFoundError` if there is
@@ -134,8 +143,9 @@ def search(
     """
     _check_options(limit, page, sort, histogram)
     filters = filters or SearchFilters()
-    index, parsed, plain = _prepare(index_dir, query, exact)
-    with index.searcher() as searcher:
+    _check_query(query)
+    with open_searcher(index_dir) as searcher:
+        parsed, plain = _parsed(query, searcher.schema, exact)
         filters.check_sites(_indexed_sites(searcher))
         allowed = _allowed(searcher, filters, all_copies)
         found, timed_out = _found(searcher, parsed, plain, allowed, time_limit)
@@ -178,8 +188,9 @@ def matching_article_ids(
     """Ids of every article (copies included) that ``query`` matches, for exports; with no
     query, of every article the filters let through."""
     filters = filters or SearchFilters()
-    index, parsed, plain = _prepare(index_dir, query, exact)
-    with index.searcher() as searcher:
+    _check_query(query)
+    with open_searcher(index_dir) as searcher:
+        parsed, plain = _parsed(query, searcher.schema, exact)
         filters.check_sites(_indexed_sites(searcher))
         allowed = filters.allowed_documents(searcher)
         found, _timed_out = _found(searcher, parsed, plain, allowed, time_limit=None)
@@ -192,7 +203,7 @@ def more_like(
 ) -> list[Hit]:
     """The articles most like the article ``article_id``, by the words that set its title
     and body apart, best first; neither it nor any copy of its story is among them."""
-    with open_index(index_dir).searcher() as searcher:
+    with open_searcher(index_dir) as searcher:
         docnum = searcher.document_number(article_id=article_id)
         if docnum is None:
             raise QueryError(f"there is no article {article_id} in the index")
@@ -220,18 +231,18 @@ def more_like(
         ]
 
 
-def _prepare(
-    index_dir: Path, query: str | None, exact: bool
-) -> tuple[FileIndex, wq.Query, PlainWords | None]:
-    """The open index, the parsed query (every document for none) and its plain words if
-    it is nothing else; the query is checked before the index is opened so a mistake in
-    it is reported as such."""
+def _check_query(query: str | None) -> None:
+    """Refuses an unusable query before any index is opened, so a mistake in it is reported
+    as such; no query is browsing."""
+    if query is not None:
+        check_query_text(query)
+
+
+def _parsed(query: str | None, schema: Schema, exact: bool) -> tuple[wq.Query, PlainWords | None]:
+    """The parsed query (every document for none) and its plain words if it is nothing else."""
     if query is None:
-        return open_index(index_dir), wq.Every(), None
-    check_query_text(query)
-    index = open_index(index_dir)
-    parsed = parse_query(query, index.schema, exact=exact)
-    return index, parsed, PlainWords.parse(query, exact=exact)
+        return wq.Every(), None
+    return parse_query(query, schema, exact=exact), PlainWords.parse(query, exact=exact)
 
 
 def _check_options(limit: int, page: int, sort: str, histogram: str | None) -> None:
@@ -361,7 +372,9 @@ def _facet_counts(
             FacetCount(code, code, count)
             for code, count in _value_counts(columns.coded(searcher, "language"), found).items()
         ),
-        "document_type": _ranked(_document_type_counts(searcher, found)),
+        "document_type": _ranked(_keyword_counts(searcher, found, "document_type")),
+        "ref_kind": _ranked(_keyword_counts(searcher, found, "ref_kind")),
+        "ref_issuer": _ranked(_keyword_counts(searcher, found, "ref_issuer")),
     }
 
 
@@ -383,15 +396,16 @@ def _category_counts(searcher: Searcher, found: Matches) -> Iterator[FacetCount]
         yield FacetCount(key, spellings.most_common(1)[0][0], spellings.total())
 
 
-def _document_type_counts(searcher: Searcher, found: Matches) -> Iterator[FacetCount]:
-    """Matches attaching documents of each kind; an article attaching a PDF and a DOCX
-    counts for both."""
+def _keyword_counts(searcher: Searcher, found: Matches, fieldname: str) -> Iterator[FacetCount]:
+    """Matches per value of a field of several values (the kinds of attached documents,
+    of cited documents, their issuers): an article attaching a PDF and a DOCX counts for
+    both."""
     matched = np.zeros(searcher.doc_count_all(), dtype=bool)
     matched[found.docnums] = True
-    for kind in map(_term_text, searcher.reader().lexicon("document_type")):
-        count = int(np.count_nonzero(matched[_term_documents(searcher, "document_type", kind)]))
+    for value in map(_term_text, searcher.reader().lexicon(fieldname)):
+        count = int(np.count_nonzero(matched[_term_documents(searcher, fieldname, value)]))
         if count:
-            yield FacetCount(kind, kind, count)
+            yield FacetCount(value, value, count)
 
 
 def _term_documents(searcher: Searcher, fieldname: str, text: str) -> np.ndarray:
@@ -431,9 +445,26 @@ def _hit(
         author=fields.get("author"),
         category=fields.get("category"),
         score=score,
-        snippet=snippet(fields.get("body", ""), marked, snippet_format),
         title_snippet=title_snippet(fields.get("title") or "", marked, snippet_format),
+        **_snippet_fields(fields, marked, snippet_format),
     )
+
+
+def _snippet_fields(
+    fields: Mapping[str, Any], marked: Marks, snippet_format: SnippetFormat
+) -> dict[str, str | None]:
+    """The snippet of a hit, from its body or, if one holds more of the query's words, from
+    an attached document (with that document's name)."""
+    body = fields.get("body", "")
+    texts: list[tuple[str | None, str]] = [(None, body), *fields.get("attached_documents", ())]
+    # max() keeps the first of equals: the article's own text wins a tie.
+    name, text = (
+        max(texts, key=lambda named: marks_held(named[1], marked)) if len(texts) > 1 else texts[0]
+    )
+    excerpt = marked_snippet(text, marked, snippet_format)
+    if not excerpt:
+        return {"snippet": lead_snippet(body, snippet_format), "document": None}
+    return {"snippet": excerpt, "document": name}
 
 
 def _from_index_time(stored: datetime | None) -> datetime | None:

@@ -1,8 +1,9 @@
 """The Whoosh schema of the article index.
 
-Every text is indexed twice. The exact fields (``title``, ``body``) keep each
-word with its diacritics and its position, for phrases and exact spellings.
-The folded fields (``title_folded``, ``body_folded``) keep each word folded and
+Every text (title, body, the text of attached documents) is indexed twice.
+The exact fields (``title``, ``body``, ``documents``) keep each word with its
+diacritics and its position, for phrases and exact spellings. The folded
+fields (``title_folded``, ``body_folded``, ``documents_folded``) keep each word folded and
 as spelled (``tinh`` and ``=tỉnh``) without positions: they answer every plain
 word, accented or not, from one small posting list each, which is what makes
 searching a large archive fast (:mod:`search.plainwords`). A phrase in the
@@ -20,7 +21,7 @@ from collections.abc import Callable
 
 from whoosh.analysis import Analyzer
 from whoosh.columns import RefBytesColumn
-from whoosh.fields import DATETIME, ID, KEYWORD, TEXT, Schema
+from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 
 from search.analysis import (
     exact_analyzer,
@@ -33,6 +34,9 @@ TITLE_BOOST = 3.0
 TITLE_FOLDED_BOOST = 1.5
 BODY_BOOST = 1.0
 BODY_FOLDED_BOOST = 0.5
+# The text of attached documents says less about what the article is about than its own body.
+DOCUMENTS_BOOST = 0.5
+DOCUMENTS_FOLDED_BOOST = 0.25
 
 # The fields a free-text query searches, and how much a match in each counts.
 # Applied at query time, so retuning them needs no reindex.
@@ -41,11 +45,17 @@ QUERY_FIELD_BOOSTS: dict[str, float] = {
     "title_folded": TITLE_FOLDED_BOOST,
     "body": BODY_BOOST,
     "body_folded": BODY_FOLDED_BOOST,
+    "documents": DOCUMENTS_BOOST,
+    "documents_folded": DOCUMENTS_FOLDED_BOOST,
 }
 
 
 # The exact field that holds the positions of each folded field's words.
-POSITIONS_OF_FOLDED = {"title_folded": "title", "body_folded": "body"}
+POSITIONS_OF_FOLDED = {
+    "title_folded": "title",
+    "body_folded": "body",
+    "documents_folded": "documents",
+}
 
 
 def _text(
@@ -80,7 +90,18 @@ def article_schema() -> Schema:
         title_folded=_text(folded_and_exact_analyzer, positions=False),
         body=_text(exact_analyzer, stored=True),
         body_folded=_text(folded_and_exact_analyzer, positions=False),
+        # The text of the documents the article attaches, searched with it; stored per
+        # document in ``attached_documents`` so a hit can say which one matched.
+        documents=_text(exact_analyzer),
+        documents_folded=_text(folded_and_exact_analyzer, positions=False),
+        attached_documents=STORED(),
         language=ID(stored=True, sortable=RefBytesColumn()),
+        # The legal documents the article cites (title, body, attached documents), one
+        # token per folded number ("81/2004/qd-ub"): ``ref:`` matches it whole; and their
+        # kinds ("QĐ") and issuers ("UBND"), which the facets count.
+        refs=KEYWORD(scorable=False),
+        ref_kind=KEYWORD(scorable=False),
+        ref_issuer=KEYWORD(scorable=False),
         # The kinds of the documents an article attaches ("pdf,docx"); none if it attaches none.
         document_type=KEYWORD(stored=True, commas=True, lowercase=True, scorable=False),
         # Naive UTC: Whoosh has no timezone-aware datetimes.

@@ -25,7 +25,7 @@ from whoosh.highlight import (
     top_fragments,
 )
 
-from search.analysis import nfc, word_spans
+from search.analysis import fold, folded_words_pattern, nfc, word_spans
 
 SnippetFormat = Literal["text", "html"]
 
@@ -57,10 +57,29 @@ def snippet(text: str, marks: Marks, snippet_format: SnippetFormat = "text") -> 
     Outside exact mode matching compares folded words, so an unaccented query
     still marks the accented words of the original text.
     """
+    return marked_snippet(text, marks, snippet_format) or lead_snippet(text, snippet_format)
+
+
+def marked_snippet(text: str, marks: Marks, snippet_format: SnippetFormat = "text") -> str:
+    """The passages of ``text`` richest in the marked words, as :func:`snippet` makes them;
+    empty if ``text`` holds none of them."""
     formatter = _MarkFormatter(snippet_format)
     fragmenter = ContextFragmenter(maxchars=SNIPPET_CHARS, surround=_SNIPPET_CONTEXT_CHARS)
-    excerpt = _marked(text, marks, fragmenter, formatter, top=_SNIPPET_FRAGMENTS)
-    return _one_line(excerpt) or formatter.escape(_lead(text))
+    return _one_line(_marked(text, marks, fragmenter, formatter, top=_SNIPPET_FRAGMENTS))
+
+
+def marks_held(text: str, marks: Marks) -> int:
+    """How many of the marked words and phrases ``text`` holds, however it accents them:
+    which of several texts a snippet is best taken from."""
+    wanted = [(fold(word),) for word in marks.words]
+    wanted += [tuple(fold(word) for word in phrase) for phrase in marks.phrases]
+    return sum(folded_words_pattern((words,)).search(text) is not None for words in wanted)
+
+
+def lead_snippet(text: str, snippet_format: SnippetFormat = "text") -> str:
+    """The opening of ``text``, escaped for ``snippet_format``: the snippet of a hit whose
+    text holds none of the marked words."""
+    return _MarkFormatter(snippet_format).escape(_lead(text))
 
 
 def title_snippet(title: str, marks: Marks, snippet_format: SnippetFormat = "text") -> str:

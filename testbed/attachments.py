@@ -1,23 +1,36 @@
-"""Documents attached to articles ("văn bản"): which articles carry them, and their bytes.
+"""Documents attached to articles ("văn bản"): which articles carry them, their bytes and text.
 
-A ``.pdf`` is a small valid PDF. A ``.doc`` is plain text, not Word's binary
-format: what matters to an archive is the name, the media type and the text
-encoding, and some old DOCs are TCVN3 bytes (the pre-Unicode ABC encoding),
-which is what the testbed serves for a third of them.
+Every document is the article's own text set out as an official document: its
+number as the heading ("Kế hoạch số 145/KH-UBND", the link's name), the place and
+date line, the title, the summary and the body's paragraphs. The mix, fixed by
+the article id:
+
+* the plan (``.pdf``): a Unicode text layer; one in four in the TCVN3 font
+  ``.VnTime``; one in seven a scan without text (``documents.py``);
+* the official letter (``.doc`` / ``.docx``, documents sections only): a DOCX for a
+  third, and for the others a ``.doc`` that is plain text, not Word's binary
+  format, half of them TCVN3 bytes (capitals with a tone mark written lowercase,
+  as that font had none), the others UTF-8.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
+from . import documents
 from .model import Article, Attachment, Body
-from .text import fold, tcvn3_bytes
+from .text import reader_text, tcvn3_bytes
 
 PDF = "application/pdf"
 DOC = "application/msword"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+# What a correct reader makes of the document (the gold's "text_kind").
+TEXT, TCVN3, SCANNED = "text", "tcvn3", "scanned"
 # One article in this many carries a plan (PDF) even outside the documents sections.
 _PLAN_EVERY = 6
-_LEGACY_EVERY = 3
+_SCANNED_EVERY = 7
+_TCVN3_PLAN_EVERY = 4
 
 PathFor = Callable[[Article, str], str]
 
@@ -31,43 +44,83 @@ def attachments_for(article: Article, path_for: PathFor) -> list[Attachment]:
     is_documents = article.category.topic == "vanban"
     if is_documents or article.id % _PLAN_EVERY == 0:
         filename = f"ke-hoach-{number}-kh-ubnd.pdf"
-        found.append(Attachment(path_for(article, filename), f"Kế hoạch số {number}/KH-UBND", PDF))
+        name = f"Kế hoạch số {number}/KH-UBND"
+        found.append(Attachment(path_for(article, filename), name, PDF, _plan_kind(article.id)))
     if is_documents:
-        filename = f"cong-van-{number}-ubnd.doc"
-        legacy = article.id % _LEGACY_EVERY == 0
         name = f"Công văn số {number}/UBND"
-        found.append(Attachment(path_for(article, filename), name, DOC, legacy))
+        media_type, kind = _letter_form(article.id)
+        extension = "docx" if media_type == DOCX else "doc"
+        filename = f"cong-van-{number}-ubnd.{extension}"
+        found.append(Attachment(path_for(article, filename), name, media_type, kind))
     return found
 
 
-def document_bytes(attachment: Attachment, article: Article, body: Body) -> bytes:
-    text = f"{attachment.name}\n{article.title}\n{body.summary}\n"
-    if attachment.media_type == PDF:
-        return _pdf(fold(text))
-    return tcvn3_bytes(text) if attachment.legacy else text.encode("utf-8")
+def _plan_kind(article_id: int) -> str:
+    if article_id % _SCANNED_EVERY == 3:
+        return SCANNED
+    # Halved: plans outside the documents sections are on even ids only.
+    return TCVN3 if article_id // 2 % _TCVN3_PLAN_EVERY == 1 else TEXT
 
 
-def _pdf(text: str) -> bytes:
-    """A one-page PDF showing ``text`` (ASCII), with a correct cross-reference table."""
-    lines = [line.replace("\\", "").replace("(", "").replace(")", "") for line in text.split("\n")]
-    stream = "BT /F1 11 Tf 50 800 Td 14 TL " + " ".join(f"({line}) '" for line in lines) + " ET"
-    objects = [
-        "<< /Type /Catalog /Pages 2 0 R >>",
-        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R"
-        " /Resources << /Font << /F1 5 0 R >> >> >>",
-        f"<< /Length {len(stream)} >>\nstream\n{stream}\nendstream",
-        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+def _letter_form(article_id: int) -> tuple[str, str]:
+    return ((DOC, TCVN3), (DOCX, TEXT), (DOC, TEXT))[article_id % 3]
+
+
+def document_paragraphs(attachment: Attachment, article: Article, body: Body) -> list[str]:
+    """The document's paragraphs as a reader sees them, its number first."""
+    day = article.published
+    paragraphs = [
+        attachment.name,
+        f"Hà Tĩnh, ngày {day.day} tháng {day.month} năm {day.year}",
+        article.title,
+        body.summary,
+        *(block.text for block in body.blocks if block.kind in ("p", "h")),
     ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, obj in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += f"{number} 0 obj\n{obj}\nendobj\n".encode("ascii", "replace")
-    xref = len(out)
-    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
-    out += "".join(f"{offset:010d} 00000 n \n" for offset in offsets).encode()
-    out += (
-        f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
-    )
-    return bytes(out)
+    return [text for text in map(reader_text, paragraphs) if text]
+
+
+@dataclass(frozen=True)
+class _Form:
+    """How one kind of file holds the paragraphs, and what a correct reader gives back."""
+
+    file: Callable[[list[str]], bytes]
+    gold: Callable[[list[str]], str]
+
+
+def _lines(paragraphs: list[str]) -> str:
+    return "\n".join(paragraphs)
+
+
+_FORMS: dict[tuple[str, str], _Form] = {
+    (PDF, TEXT): _Form(
+        lambda paragraphs: documents.unicode_pdf(documents.wrapped(paragraphs)),
+        lambda paragraphs: _lines(documents.wrapped(paragraphs)),
+    ),
+    (PDF, TCVN3): _Form(
+        lambda paragraphs: documents.tcvn3_pdf(documents.wrapped(paragraphs)),
+        lambda paragraphs: _lines(documents.tcvn3_gold(documents.wrapped(paragraphs))),
+    ),
+    (PDF, SCANNED): _Form(
+        lambda paragraphs: documents.scanned_pdf(
+            len(documents.paged(documents.wrapped(paragraphs)))
+        ),
+        lambda paragraphs: "",
+    ),
+    (DOCX, TEXT): _Form(documents.docx, _lines),
+    (DOC, TEXT): _Form(lambda paragraphs: (_lines(paragraphs) + "\n").encode("utf-8"), _lines),
+    (DOC, TCVN3): _Form(
+        lambda paragraphs: tcvn3_bytes(_lines(paragraphs) + "\n"),
+        lambda paragraphs: _lines(documents.tcvn3_gold(paragraphs)),
+    ),
+}
+
+
+def document_bytes(attachment: Attachment, article: Article, body: Body) -> bytes:
+    form = _FORMS[attachment.media_type, attachment.kind]
+    return form.file(document_paragraphs(attachment, article, body))
+
+
+def document_gold(attachment: Attachment, article: Article, body: Body) -> str:
+    """The text a correct reader gets from the document: its lines, "" for a scan."""
+    form = _FORMS[attachment.media_type, attachment.kind]
+    return form.gold(document_paragraphs(attachment, article, body))

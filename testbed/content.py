@@ -10,7 +10,7 @@ from datetime import datetime, timedelta, timezone
 from functools import cache
 from importlib import resources
 
-from . import pools
+from . import pools, references
 from .model import Article, Block, Body
 
 VN_TZ = timezone(timedelta(hours=7))
@@ -162,4 +162,4 @@ def generate_body(seed: int, article: Article) -> Body:
             caption = _fill(rng.choice(pools.CAPTIONS), ctx)
             token = _image_token(f"{seed}:{article.id}:{index}")
             blocks.append(Block("img", caption, image=token))
-    return Body(summary, blocks)
+    return references.cited_body(seed, article, Body(summary, blocks))

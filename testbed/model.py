@@ -66,8 +66,13 @@ class Attachment:
     path: str
     name: str
     media_type: str
-    # Old DOCs were typed in the TCVN3 (ABC) 8-bit encoding, not Unicode.
-    legacy: bool = False
+    # How its text is held: "text" (Unicode), "tcvn3" (the pre-Unicode ABC encoding old
+    # documents were typed in) or "scanned" (page images without text).
+    kind: str = "text"
+
+    @property
+    def legacy(self) -> bool:
+        return self.kind == "tcvn3"
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,8 +8,8 @@ from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from itertools import accumulate
 
-from . import content, pools, revisions
-from .attachments import attachments_for, document_bytes
+from . import content, pools, references, revisions
+from .attachments import attachments_for, document_bytes, document_gold
 from .families import FAMILIES, Family
 from .families.randomcms import random_sites
 from .model import Article, Attachment, Body, Category, SiteDef
@@ -59,6 +59,10 @@ class Portal:
         for article in self.articles:
             article.path = self.families[article.site].assign_path(article, rng)
             self.by_path[article.site][article.path] = article
+        # After the paths, which stay those of the titles as drafted: the citation leading
+        # a title is no part of its slug.
+        seed_page = content.seed_article()
+        references.cite_in_titles(seed, self.articles, {seed_page.title, *seed_page.ticker})
         self.now = _now(self.articles, as_of)
         # Articles published after `now` do not exist yet: no page, listing, feed or gold.
         self.existing = [a for a in self.articles if a.published <= self.now]
@@ -171,7 +175,13 @@ class Portal:
         summary = reader_text(body.summary)
         lines = [summary, *(reader_text(block.text) for block in body.blocks)]
         attachments = [
-            {"url": self.url(article.site, a.path), "name": a.name, "media_type": a.media_type}
+            {
+                "url": self.url(article.site, a.path),
+                "name": a.name,
+                "media_type": a.media_type,
+                "text": document_gold(a, article, body),
+                "text_kind": a.kind,
+            }
             for a in self.attachments.get(article.id, [])
         ]
         duplicate_of = (
@@ -191,8 +201,20 @@ class Portal:
             # Absent for text as first published (revision 1).
             **self._revision_gold(article),
             "attachments": attachments,
+            "references": self._reference_gold(article, lines, attachments),
             **duplicate_of,
         }
+
+    def _reference_gold(
+        self, article: Article, body: list[str], attachments: list[dict[str, object]]
+    ) -> list[dict[str, object]]:
+        source = self.articles[article.original if article.original is not None else article.id]
+        cited = references.citations(self.seed, source)
+        named = references.attachment_documents(self.attachments.get(article.id, []))
+        documents = [str(item[field] or "") for item in attachments for field in ("name", "text")]
+        return references.gold_references(
+            [*cited.title, *cited.body, *named], reader_text(article.title), body, documents
+        )
 
     def _revision_gold(self, article: Article) -> dict[str, object]:
         revision = revisions.revision_of(self.edits, article.id)

@@ -97,3 +97,11 @@ def tcvn3_bytes(text: str) -> bytes:
         else:
             out += fold(ch).encode("ascii", "replace")
     return bytes(out)
+
+
+_FROM_TCVN3 = {code: letter for letter, code in _TO_TCVN3.items()}
+
+
+def tcvn3_text(data: bytes) -> str:
+    """What a TCVN3 font shows for ``data``: its letters, and Windows-1252 for other bytes."""
+    return "".join(_FROM_TCVN3.get(byte) or bytes([byte]).decode("cp1252") for byte in data)

@@ -41,12 +41,14 @@ COMMANDS: dict[str, CommandLoader] = {
     "show": _command("reading", "show"),
     "history": _command("reading", "history"),
     "serve": _command("reading", "serve"),
+    "refs": _command("references", "refs"),
     "reindex": _command("maintenance", "reindex"),
     "import": _command("maintenance", "import_command"),
     "verify": _command("maintenance", "verify"),
     "rebuild": _command("maintenance", "rebuild"),
     "cdx": _command("maintenance", "cdx"),
     "schedule": _command("setup", "schedule"),
+    "watch": _command("watching", "watch"),
     "demo": _command("demo", "demo"),
 }
 for name, loader in COMMANDS.items():

@@ -32,6 +32,7 @@ from portal_archive.cli.setup import (
     politeness_overrides,
     registry_option,
 )
+from portal_archive.cli.watching import echo_checks
 from portal_archive.registry import find_province
 
 
@@ -158,6 +159,13 @@ def crawl(
         config_path = write_sites(data_dir(ctx).root / "adhoc-sites.toml", selected)
     outcome = run_crawl(data_dir(ctx), config_path, selected, settings)
     print_crawl_summary(outcome.run_id, outcome.status, outcome.site_stats, outcome.totals)
+    echo_checks(outcome.watches)
+    if outcome.watch_failure:
+        click.echo(
+            f"Warning: the saved searches were not checked: {outcome.watch_failure};"
+            " `portal-archive watch check` records their new matches",
+            err=True,
+        )
     for key, stats in outcome.site_stats.items():
         warning = empty_site_warning(stats)
         if warning:

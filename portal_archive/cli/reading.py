@@ -94,9 +94,10 @@ def export(
     """Export articles as JSON Lines, CSV or Parquet, streamed in batches.
 
     Fields: url, site, title, published, updated, author, source, category,
-    summary, body, language, missing, profile, images, duplicate_of,
-    content_hash, first_seen, last_seen, record_hash. A JSON Lines export can
-    be loaded with `import`. The filters select what `search` would, copies
+    summary, body, language, missing, profile, images, attachments,
+    duplicate_of, content_hash, first_seen, last_seen, record_hash.
+    Attachments carry their documents' text. A JSON Lines export can be
+    loaded with `import`. The filters select what `search` would, copies
     included.
     """
     if exact and query is None:

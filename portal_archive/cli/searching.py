@@ -177,6 +177,8 @@ def _echo_results(results: SearchResults, limit: int) -> None:
         click.secho(f"{rank}. {hit.title}", bold=True)
         click.echo(f"   {hit.site} · {published} · {hit.author or 'no author'}")
         click.echo(f"   {hit.url}")
+        if hit.document:
+            click.echo(f"   in the attached file {hit.document}:")
         click.echo(f"   {hit.snippet}")
         for copy in hit.copies:
             click.echo(f"   also at {copy}")

@@ -11,9 +11,13 @@ Routes (all GET or HEAD):
     one article, its versions, documents, copies and captures
 ``/capture/{id}``
     an archived HTTP response from its WARC file, sandboxed
+``/ref/{number}``
+    a legal document the articles cite (``/ref/81/2004/QĐ-UB``) and the articles citing it
 ``/sites``, ``/crawls``, ``/crawls/{id}``
     the sites with their article counts and date ranges; the crawl runs; what one
     run did per site, failures by reason
+``/watches``, ``/feeds/{name}.atom``
+    the saved searches; the Atom feed of what one of them newly matched
 ``/api/search``, ``/api/similar``, ``/api/articles/{id}``, ``/api/sites``, ``/api/crawls``
     JSON (see :mod:`portal_archive.web.api`), described at ``/api/openapi.json``
 """
@@ -31,7 +35,7 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from portal_archive.web import api, views
+from portal_archive.web import api, feeds, references, views
 from portal_archive.web.config import WebConfig
 from portal_archive.web.errors import EXCEPTION_HANDLERS
 from portal_archive.web.safety import ReadOnlyMethodsMiddleware, SecurityHeadersMiddleware
@@ -50,6 +54,10 @@ ROUTES: list[BaseRoute] = [
     Route("/sites", views.sites_page, name="sites"),
     Route("/crawls", views.crawls_page, name="crawls"),
     Route("/crawls/{run_id:int}", views.crawl_page, name="crawl"),
+    # A document's number holds slashes: the rest of the path is the number.
+    Route("/ref/{key:path}", references.reference_page, name="reference"),
+    Route("/watches", feeds.watches_page, name="watches"),
+    Route("/feeds/{name}.atom", feeds.feed, name="feed"),
     Route("/api/search", api.search_results, name="api_search"),
     Route("/api/similar", api.similar, name="api_similar"),
     Route("/api/articles/{article_id:int}", api.article, name="api_article"),

@@ -52,7 +52,8 @@ class BadRequest(HTTPException):
 class SearchParams:
     """A search (or a browse, without ``query``) as the web interface's parameters give it:
     ``q``; the filters ``site`` (repeatable), ``from``, ``to``, ``author``, ``category``,
-    ``language`` and ``type`` (of attached document); ``exact``, ``sort``, ``page`` and
+    ``language``, ``type`` (of attached document), ``ref_kind`` and ``ref_issuer`` (of a
+    cited legal document); ``exact``, ``sort``, ``page`` and
     ``histogram``."""
 
     query: str | None = None
@@ -74,6 +75,8 @@ class SearchParams:
                 category=_name(params.get("category"), "Chuyên mục"),
                 language=_name(params.get("language"), "Ngôn ngữ"),
                 document_type=_name(params.get("type"), "Loại văn bản"),
+                ref_kind=_name(params.get("ref_kind"), "Loại văn bản được dẫn"),
+                ref_issuer=_name(params.get("ref_issuer"), "Cơ quan ban hành"),
             ),
             exact=_flag(params.get("exact"), "exact"),
             sort=cast(Sort | None, _choice(params.get("sort"), SORTS, "sort")),
@@ -129,6 +132,8 @@ class SearchParams:
                 ("category", filters.category),
                 ("language", filters.language),
                 ("type", filters.document_type),
+                ("ref_kind", filters.ref_kind),
+                ("ref_issuer", filters.ref_issuer),
                 ("exact", "1" if self.exact else None),
                 ("sort", self.sort),
                 ("page", str(self.page) if self.page > 1 else None),

@@ -21,6 +21,8 @@ FACET_TITLES = {
     "year": "Năm",
     "language": "Ngôn ngữ",
     "document_type": "Văn bản đính kèm",
+    "ref_kind": "Loại văn bản được dẫn",
+    "ref_issuer": "Cơ quan ban hành văn bản được dẫn",
 }
 # Facet values shown per facet; the rest are reachable by narrowing the search.
 FACET_LIMIT = 12
@@ -125,6 +127,8 @@ def active_filters(params: SearchParams, site_names: Mapping[str, str]) -> list[
         ("category", "Chuyên mục"),
         ("language", "Ngôn ngữ"),
         ("document_type", "Văn bản đính kèm"),
+        ("ref_kind", "Loại văn bản được dẫn"),
+        ("ref_issuer", "Cơ quan ban hành"),
     ):
         value = getattr(filters, name)
         if value:

@@ -23,12 +23,12 @@ from starlette.responses import Response, StreamingResponse
 from archive.db import Archive, ArchiveError
 from archive.export import EXPORT_FIELDS, flat_record, iter_article_records, site_names
 from archive.inspect import archived_response, version_history
-from archive.models import Article, Capture, Document
+from archive.models import Article, Capture
 from archive.stats import archive_stats, run_report
-from archive.urls import canonical_url
 from portal_archive.web import results as shown
 from portal_archive.web.config import WebConfig, config_of
 from portal_archive.web.params import PAGE_SIZE, BadRequest, SearchParams
+from portal_archive.web.references import PLACE_NAMES
 from portal_archive.web.safety import CAPTURE_SECURITY_POLICY
 from portal_archive.web.templating import render
 from search.query import Period, SearchResults, matching_article_ids, search
@@ -176,9 +176,20 @@ def article_page(request: Request) -> Response:
             "copies": session.scalars(
                 select(Article).where(Article.duplicate_of_id == article.id).order_by(Article.id)
             ).all(),
-            "documents": _document_texts(session, [item.url for item in article.attachments]),
+            "document_notes": DOCUMENT_NOTES,
+            "reference_places": PLACE_NAMES,
         }
         return render(request, "article.html", context)
+
+
+# What a reader is told of a document whose text the archive could not read.
+DOCUMENT_NOTES = {
+    "scanned": "Bản quét: tệp không có lớp chữ, chưa nhận dạng được nội dung.",
+    "unsupported": "Chưa đọc được nội dung loại tệp này.",
+    "failed": "Tệp hỏng hoặc không đọc được.",
+    "too-large": "Tệp quá lớn: chỉ lưu bản gốc, không đọc nội dung.",
+    "timeout": "Đọc tệp quá lâu nên đã dừng: chỉ lưu bản gốc.",
+}
 
 
 def article_or_404(session: Session, article_id: int) -> Article:
@@ -186,15 +197,6 @@ def article_or_404(session: Session, article_id: int) -> Article:
     if article is None:
         raise HTTPException(404, "Không có bài viết này trong kho.")
     return article
-
-
-def _document_texts(session: Session, urls: list[str]) -> dict[str, str]:
-    """The text of each attached document the crawl fetched and could read, by its URL."""
-    by_canonical = {canonical_url(url): url for url in urls}
-    documents = session.execute(
-        select(Document.url, Document.text).where(Document.url.in_(by_canonical))
-    )
-    return {by_canonical[url]: text for url, text in documents if text}
 
 
 def _copy_ids(archive: Archive, urls: list[str]) -> dict[str, int]:

@@ -10,15 +10,18 @@ from pathlib import Path
 import pytest
 
 from archive.db import ArchiveError, open_archive, sqlite_url
-from archive.export import EXPORT_FIELDS, iter_article_records, record_hash
-from archive.extract import ExtractedArticle, ImageRef
+from archive.export import EXPORT_FIELDS, LIST_FIELDS, iter_article_records, record_hash
+from archive.extract import AttachmentRef, ExtractedArticle, ImageRef
 from archive.importer import import_jsonl
+from archive.models import Document
 from archive.sites import SiteConfig
 from archive.store import ArchiveStore
 from search.filters import SearchFilters
 from tests.helpers import run_cli
 
 VIETNAM = timezone(timedelta(hours=7))
+PLAN_URL = "http://127.0.0.1:8001/Upload/ke-hoach-45.pdf"
+PLAN_TEXT = "KẾ HOẠCH\nTriển khai thí điểm trạm sạc xe điện trên địa bàn tỉnh."
 SHARED = " ".join(f"Câu {n}: Hà Tĩnh đẩy mạnh chuyển đổi số ở cơ quan nhà nước." for n in range(9))
 
 
@@ -39,6 +42,9 @@ def _article(url: str, title: str, body: str, day: date) -> ExtractedArticle:
         category="Tin hoạt động",
         language="vi",
         images=[ImageRef(src=f"{url}.jpg", caption='Ảnh: "minh họa", dòng 1\ndòng 2')],
+        attachments=[AttachmentRef(PLAN_URL, "Kế hoạch số 45/KH-UBND", "application/pdf")]
+        if day.day % 3 == 0
+        else [],
         profile="generic",
         missing=["author"] if day.day % 2 else [],
     )
@@ -56,6 +62,18 @@ def data(tmp_path_factory: pytest.TempPathFactory) -> Path:
         url = f"http://127.0.0.1:{8001 + n % 2}/tin/{n}.html"
         extracted = _article(url, f"Tin {n}", body, date(2020, 12, n + 1))
         store.save_article(sites[n % 2], extracted, None)
+    with store.archive.session() as session:
+        session.add(
+            Document(
+                url=PLAN_URL,
+                media_type="application/pdf",
+                size=2048,
+                text=PLAN_TEXT,
+                text_status="text",
+                converted_from="tcvn3",
+                pages=2,
+            )
+        )
     assert run_cli(root, "reindex").returncode == 0
     return root
 
@@ -77,9 +95,45 @@ def test_export_import_export_round_trips_identically(data: Path, tmp_path: Path
     assert _export(target, "--format", "jsonl") == exported.read_text(encoding="utf-8")
     copies = [json.loads(line)["duplicate_of"] for line in exported.read_text().splitlines()]
     assert copies.count("http://127.0.0.1:8001/tin/0.html") == 2
-    # The imported archive is indexed and consistent.
+    # The imported archive is indexed and consistent, document text included.
     assert run_cli(target, "search", "noi dung rieng").returncode == 0
+    found = run_cli(target, "search", "tram sac xe dien")
+    assert "in the attached file Kế hoạch số 45/KH-UBND" in found.stdout
     assert run_cli(target, "verify").returncode == 0
+
+
+def test_attached_documents_are_exported_with_their_text(data: Path) -> None:
+    records = [json.loads(line) for line in _export(data).splitlines()]
+    attaching = [record for record in records if record["attachments"]]
+
+    assert len(attaching) == 4
+    assert attaching[0]["attachments"] == [
+        {
+            "url": PLAN_URL,
+            "name": "Kế hoạch số 45/KH-UBND",
+            "media_type": "application/pdf",
+            "text_status": "text",
+            "converted_from": "tcvn3",
+            "text": PLAN_TEXT,
+        }
+    ]
+
+
+def test_an_export_made_before_attachments_were_exported_loads(data: Path, tmp_path: Path) -> None:
+    older = tmp_path / "older.jsonl"
+    with older.open("w", encoding="utf-8") as handle:
+        for line in _export(data).splitlines():
+            record = json.loads(line)
+            del record["attachments"]
+            record["record_hash"] = record_hash(record)
+            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+    target = tmp_path / "copy"
+    target.mkdir()
+
+    imported = run_cli(target, "import", older)
+
+    assert imported.returncode == 0, imported.stderr
+    assert "12 articles of 2 sites imported" in imported.stdout
 
 
 def test_import_refuses_an_archive_with_articles(data: Path, tmp_path: Path) -> None:
@@ -163,7 +217,10 @@ def test_import_of_a_record_with_a_bad_date_is_one_error_line(data: Path, tmp_pa
 def test_csv_and_parquet_carry_the_same_records(data: Path, tmp_path: Path) -> None:
     pyarrow_parquet = pytest.importorskip("pyarrow.parquet")
     records = [json.loads(line) for line in _export(data).splitlines()]
-    flat = [{**r, "images": json.dumps(r["images"], ensure_ascii=False)} for r in records]
+    flat = [
+        {**r, **{name: json.dumps(r[name], ensure_ascii=False) for name in LIST_FIELDS}}
+        for r in records
+    ]
     rows = list(csv.DictReader(_export(data, "--format", "csv").splitlines(keepends=True)))
     assert [list(row) for row in rows] == [list(EXPORT_FIELDS)] * len(records)
     assert [row["body"] for row in rows] == [r["body"] for r in flat]

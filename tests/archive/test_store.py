@@ -5,8 +5,10 @@ import pytest
 from sqlalchemy import func, select
 
 from archive.db import Archive, sqlite_url
+from archive.doctext import DocumentText, TextStatus
 from archive.extract import ExtractedArticle, ImageRef
-from archive.models import Article, ArticleVersion, Capture, CrawlRun
+from archive.legacy import LegacyEncoding
+from archive.models import Article, ArticleVersion, Capture, CrawlRun, Document
 from archive.sites import SiteConfig
 from archive.store import ArchiveStore, CaptureRecord, SaveStatus, content_hash
 
@@ -128,3 +130,20 @@ def test_naive_datetimes_are_refused(store: ArchiveStore) -> None:
 def test_content_hash_ignores_whitespace_only() -> None:
     assert content_hash("A", "x  y\n") == content_hash("A", "x y")
     assert content_hash("A", "x y") != content_hash("B", "x y")
+
+
+def test_a_document_is_kept_with_what_reading_it_gave(store: ArchiveStore) -> None:
+    url = "http://127.0.0.1:8002/files/ke-hoach-145-kh-ubnd.pdf"
+    read = DocumentText("KÕ ho¹ch", TextStatus.TEXT, None, 1)
+    first = store.save_document(url, "application/pdf", 1200, read, None)
+    again = store.save_document(url, "application/pdf", 1200, read, None)
+    converted = DocumentText("Kế hoạch", TextStatus.TEXT, LegacyEncoding.TCVN3, 1)
+    changed = store.save_document(url, "application/pdf", 1200, converted, None)
+    assert (first.is_new, first.text_changed) == (True, True)
+    assert (again.is_new, again.text_changed) == (False, False)
+    assert (changed.is_new, changed.text_changed) == (False, True)
+    with store.archive.sessions() as session:
+        document = session.scalars(select(Document)).one()
+        stored = (document.text, document.text_status, document.converted_from, document.pages)
+    assert stored == ("Kế hoạch", "text", "tcvn3", 1)
+    assert document.size == 1200

@@ -1,4 +1,4 @@
-"""Documents attached to articles are archived with them, their text in Unicode."""
+"""Documents attached to articles are archived with them, their text read and kept in Unicode."""
 
 from __future__ import annotations
 
@@ -6,10 +6,12 @@ import re
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
+from archive.db import open_archive, sqlite_url
 from archive.models import Article, Document
 from archive.urls import canonical_url
 from testbed import Testbed as Replica
@@ -59,23 +61,34 @@ def test_every_attached_document_is_archived_with_its_media_type(
         assert archived[url].size > 0
 
 
-def test_text_documents_are_read_in_unicode_legacy_ones_converted(
+def test_every_document_is_stored_with_its_gold_text_and_how_it_was_read(
     crawled: CrawledWithGold,
 ) -> None:
-    names = {
-        canonical_url(item["url"]): item["name"]
-        for record in crawled.gold
-        for item in record["attachments"]
-        if item["media_type"] == "application/msword"
-    }
-    assert names
+    attached = [item for record in crawled.gold for item in record["attachments"]]
     archived = documents(crawled)
-    for url, name in names.items():
-        text = archived[url].text
-        assert text is not None
-        assert text.splitlines()[0] == name  # "Công văn số …/UBND", TCVN3 bytes or UTF-8
-    pdfs = [document for document in archived.values() if document.media_type == "application/pdf"]
-    assert pdfs and all(document.text is None for document in pdfs)
+    for item in attached:
+        document = archived[canonical_url(item["url"])]
+        if item["text_kind"] == "scanned":
+            assert (document.text, document.text_status) == (None, "scanned")
+            assert document.pages and document.pages >= 1
+            continue
+        assert document.text == item["text"], item["url"]
+        assert document.text.splitlines()[0] == item["name"]  # "Kế hoạch số 145/KH-UBND"
+        assert document.text_status == "text"
+        assert document.converted_from == ("tcvn3" if item["text_kind"] == "tcvn3" else None)
+    kinds = {(item["media_type"], item["text_kind"]) for item in attached}
+    assert {("application/pdf", "tcvn3"), ("application/pdf", "scanned")} <= kinds
+
+
+def test_document_text_can_be_turned_off(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    with Replica(articles=40, seed=2) as testbed:
+        crawl(testbed, data, "-s", "PORTAL_DOCUMENT_TEXT=False")
+        attached = [item for record in testbed.gold() for item in record["attachments"]]
+    with open_archive(sqlite_url(data / "archive.sqlite3")).sessions() as session:
+        stored = list(session.scalars(select(Document)))
+    assert attached and len(stored) == len({canonical_url(item["url"]) for item in attached})
+    assert {(document.text, document.text_status) for document in stored} == {(None, "skipped")}
 
 
 def test_source_lines_are_kept_with_the_article(crawled: CrawledWithGold) -> None:

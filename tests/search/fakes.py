@@ -11,6 +11,21 @@ VN = timezone(timedelta(hours=7))
 @dataclass(frozen=True)
 class FakeAttachment:
     media_type: str | None
+    name: str | None = None
+    text: str | None = None
+    url: str = "https://stttt.hatinh.gov.vn/van-ban/tep.pdf"
+
+
+@dataclass(frozen=True)
+class FakeCitedDocument:
+    folded_key: str
+    kind: str
+    issuer: str | None
+
+
+@dataclass(frozen=True)
+class FakeCitation:
+    reference: FakeCitedDocument
 
 
 @dataclass
@@ -30,6 +45,7 @@ class FakeArticle:
     duplicate_of_url: str | None = None
     language: str = "vi"
     attachments: tuple[FakeAttachment, ...] = ()
+    references: tuple[FakeCitation, ...] = ()
 
     def __post_init__(self) -> None:
         self.url = self.url or f"https://stttt.hatinh.gov.vn/a/{self.id}"

@@ -49,6 +49,8 @@ def test_facets_count_the_matches_per_site_category_author_and_year(storms: Path
         "year": [FacetCount("2020", "2020", 2), FacetCount("2021", "2021", 1)],
         "language": [FacetCount("vi", "vi", 4)],
         "document_type": [],
+        "ref_kind": [],
+        "ref_issuer": [],
     }
     [tin_tuc, _] = results.facets["category"]
     narrowed = search(storms, "bao lu", filters=SearchFilters(category=tin_tuc.value))

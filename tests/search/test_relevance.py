@@ -35,6 +35,8 @@ class KnownItem:
 
 
 COVID_CAM_XUYEN = "Kiểm tra công tác phòng, chống dịch Covid-19 tại huyện Cẩm Xuyên"
+# Its title is led by the notice it cites.
+COVID_CAM_XUYEN_TITLE = f"Quán triệt Thông báo số 473/TB-UBND: {COVID_CAM_XUYEN}"
 TET_TAN_SUU = (
     "Chỉ thị của Ban Thường vụ Tỉnh ủy về lãnh đạo, chỉ đạo thực hiện nhiệm vụ chính trị"
     " trọng tâm trước, trong và sau Tết Nguyên đán Tân Sửu 2021"
@@ -173,7 +175,7 @@ BODY_PHRASES = [
         '"Sở Kế hoạch và Đầu tư tổ chức sơ kết chuyển đổi số"',
         "Công văn chỉ đạo công tác phòng cháy, chữa cháy trên địa bàn xã Kỳ Hoa quý I/2018",
     ),
-    KnownItem('"phường Sông Trí đã tập trung lãnh đạo"', COVID_CAM_XUYEN),
+    KnownItem('"phường Sông Trí đã tập trung lãnh đạo"', COVID_CAM_XUYEN_TITLE),
     KnownItem(
         "phuong ky lien da tap trung lanh dao chi dao thuc hien he thong mot cua",
         "Tập huấn hệ thống truyền thanh cơ sở ứng dụng CNTT cho cán bộ xã Kỳ Lợi",
@@ -203,7 +205,7 @@ AUTHOR_AND_TOPIC = [
 
 # A topic that recurs, and the time the researcher remembers.
 DATE_BOUNDED = [
-    KnownItem(f"{COVID_CAM_XUYEN} date:2019", COVID_CAM_XUYEN),
+    KnownItem(f"{COVID_CAM_XUYEN} date:2019", COVID_CAM_XUYEN_TITLE),
     KnownItem(
         "đẩy mạnh an toàn giao thông date:2021-06",
         "Hà Tĩnh đẩy mạnh an toàn giao thông 9 tháng năm 2021",

@@ -24,6 +24,7 @@ REPO = Path(__file__).parents[2]
 GOLD_KEYS = [
     *("url", "site", "title", "published", "author", "category", "summary", "body"),
     "attachments",
+    "references",
 ]
 SITE_FAMILIES = [
     ["hatinh", "tandan"],

@@ -17,6 +17,8 @@ from testbed import Testbed as Replica
 from testbed.text import liferay_slug, nukeviet_alias, tcvn3_bytes
 from tests.testbed.test_testbed_http import fetch
 
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
 Gold = list[dict[str, object]]
 
 
@@ -154,14 +156,17 @@ def test_nukeviet_copies_feeds_sitemap_and_robots(tb: Replica, gold: Gold) -> No
 def test_attachments_are_served_and_listed_in_the_gold(gold: Gold) -> None:
     attachments = [a for record in gold for a in record["attachments"]]
     media_types = {a["media_type"] for a in attachments}
-    assert media_types == {"application/pdf", "application/msword"}
+    assert media_types == {"application/pdf", "application/msword", DOCX}
     assert {r["site"] for r in gold if r["attachments"]} <= {"stnmt", "nongthonmoi", "xacamhung"}
     legacy = 0
     for attachment in attachments:
         status, content_type, body = fetch_bytes(attachment["url"])
         assert status == 200 and content_type == attachment["media_type"]
+        assert attachment["text"].startswith(attachment["name"]) or not attachment["text"]
         if attachment["media_type"] == "application/pdf":
-            assert body.startswith(b"%PDF-1.4") and body.rstrip().endswith(b"%%EOF")
+            assert body.startswith(b"%PDF-1.7") and body.rstrip().endswith(b"%%EOF")
+        elif attachment["media_type"] == DOCX:
+            assert body.startswith(b"PK")
         else:
             try:
                 assert attachment["name"] in body.decode("utf-8")

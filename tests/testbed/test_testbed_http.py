@@ -23,6 +23,7 @@ from testbed.text import portalfolder_slug, tandan_slug
 GOLD_KEYS = [
     *("url", "site", "title", "published", "author", "category", "summary", "body"),
     "attachments",
+    "references",
 ]
 SITE_KEYS = {"hatinh", "stttt", "kyanh", "svhttdl", "stnmt", "nongthonmoi", "xacamhung"}
 # The families whose listings _Listing reads; the newer ones have tests of their own.

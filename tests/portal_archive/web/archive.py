@@ -12,7 +12,7 @@ from sqlalchemy import select
 from archive.datadir import DataDir
 from archive.db import open_archive
 from archive.extract import AttachmentRef, ExtractedArticle, ImageRef
-from archive.models import Article
+from archive.models import Article, Document
 from archive.sites import SiteConfig
 from archive.store import ArchiveStore, CaptureRecord
 from archive.warc import HttpExchange, WarcWriter
@@ -48,6 +48,9 @@ HOSTILE_BODY = (
     '<script>alert("body")</script> <a href="javascript:alert(1)">bấm</a>'
 )
 HOSTILE_AUTHOR = '<b onmouseover="alert(1)">Kẻ tấn công</b>'
+# Words found only in the seed's attached report, and markup that must stay text.
+REPORT_WORDS = "cáp quang ngầm"
+REPORT_TEXT = f"BÁO CÁO\nTổng kết dự án {REPORT_WORDS} năm 2020.\n<script>alert(1)</script>"
 HOSTILE_LINKS = ("javascript:alert(1)", " JaVaScRiPt:alert(2)//a.pdf", "data:text/html,<b>x</b>")
 # The captured page: it would change the title if any script of it ran.
 CAPTURED_HTML = (
@@ -131,6 +134,18 @@ def hostile() -> ExtractedArticle:
     )
 
 
+def report_document() -> Document:
+    """The seed's attached report as a crawl reads it: two pages of text, one line hostile."""
+    return Document(
+        url=f"{STTTT.base_url}files/bao-cao.pdf",
+        media_type="application/pdf",
+        size=4096,
+        text=REPORT_TEXT,
+        text_status="text",
+        pages=2,
+    )
+
+
 def captured(store: ArchiveStore, writer: WarcWriter, site_id: int, url: str, at: datetime) -> int:
     """Archives ``CAPTURED_HTML`` as the response fetched from ``url`` at ``at``."""
     body = CAPTURED_HTML.encode("utf-8")
@@ -163,6 +178,8 @@ def build_web_archive(data: DataDir) -> WebArchive:
     copy = seed(SEED_REVISED_BODY, url=f"{SGD.base_url}sgd/portal/read/tin/news/dau-an.html")
     copy_id = store.save_article(site_ids["sgd"], copy, None).article_id
     hostile_id = store.save_article(site_ids["stttt"], hostile(), None).article_id
+    with store.archive.session() as session:
+        session.add(report_document())
     with store.archive.sessions() as session:
         ArticleIndex(data.index_dir).add(session.scalars(select(Article)).all())
     run_id = store.start_run(list(CRAWL_COUNTERS))

@@ -12,7 +12,7 @@ import re
 import pytest
 from starlette.testclient import TestClient
 
-from .archive import BULLETINS, SEED_TITLE, WebArchive
+from .archive import BULLETINS, REPORT_WORDS, SEED_TITLE, WebArchive
 
 ALL_ARTICLES = BULLETINS + 2  # the bulletins, the seed and the hostile article; copies fold
 
@@ -161,6 +161,25 @@ def test_the_article_page_shows_text_provenance_and_versions(
     assert '<span class="added">+Bài viết được cập nhật số liệu cuối năm.</span>' in page
     captures = re.findall(r'<a href="(/capture/\d+)" rel="noopener">', page)
     assert len(set(captures)) == 2
+
+
+def test_the_article_page_shows_the_text_of_its_documents(
+    client: TestClient, web_archive: WebArchive
+) -> None:
+    page = client.get(f"/article/{web_archive.seed_id}").text
+
+    assert "<summary>Nội dung tệp</summary>" in page
+    assert f"Tổng kết dự án {REPORT_WORDS} năm 2020." in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "· 2 trang" in page
+
+
+def test_a_hit_in_an_attached_document_says_which(client: TestClient) -> None:
+    page = client.get("/", params={"q": "cap quang ngam"}).text
+
+    assert hit_titles(page) == [SEED_TITLE]
+    assert "Trong tệp đính kèm: Báo cáo tổng kết" in page
+    assert "<mark>cáp</mark> <mark>quang</mark> <mark>ngầm</mark>" in page
 
 
 def test_the_archived_capture_is_served_sandboxed_from_its_warc(
