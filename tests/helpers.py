@@ -1,4 +1,5 @@
-"""Shared by the suite: running the real command line, and small local HTTP servers."""
+"""Shared by the suite: running the real command line, small local HTTP servers, and a site
+and its plain articles to archive."""
 
 from __future__ import annotations
 
@@ -9,10 +10,38 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from archive.extract import ExtractedArticle
+from archive.sites import SiteConfig
+
 CLI_TIMEOUT = 600
+VIETNAM = timezone(timedelta(hours=7))
+# A site of the testbed's address space; nothing is served there unless a test serves it.
+STTTT = SiteConfig(
+    key="stttt",
+    name="Sở Thông tin và Truyền thông Hà Tĩnh",
+    family="portalfolder",
+    base_url="http://127.0.0.1:8002/",
+    start_urls=("http://127.0.0.1:8002/",),
+)
+
+
+def plain_article(path: str, title: str, body: str, published: datetime) -> ExtractedArticle:
+    """An article of :data:`STTTT` at ``path`` with a title, body and date, and nothing else."""
+    return ExtractedArticle(
+        url=f"{STTTT.base_url}{path}",
+        title=title,
+        summary=None,
+        body=body,
+        published=published,
+        updated=None,
+        author=None,
+        category=None,
+        language="vi",
+    )
 
 
 def run_cli(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -12,18 +12,9 @@ from archive.datadir import DataDir
 from archive.db import open_archive
 from archive.extract import ExtractedArticle
 from archive.models import ArticleReference, LegalReference
-from archive.sites import SiteConfig
 from archive.store import ArchiveStore
-from tests.helpers import run_cli
+from tests.helpers import STTTT, VIETNAM, plain_article, run_cli
 
-VIETNAM = timezone(timedelta(hours=7))
-SITE = SiteConfig(
-    key="stttt",
-    name="Sở Thông tin và Truyền thông Hà Tĩnh",
-    family="portalfolder",
-    base_url="http://127.0.0.1:8002/",
-    start_urls=("http://127.0.0.1:8002/",),
-)
 ARTICLES = [
     ("Triển khai Quyết định 81/2004/QĐ-UB", "Theo Kế hoạch 45/KH-UBND năm 2020.", 2021),
     ("Hội nghị \x1b[31mđỏ", "Thực hiện Quyết định số 81/2004/QĐ–UB.", 2020),
@@ -32,16 +23,8 @@ ARTICLES = [
 
 
 def _article(slug: str, title: str, body: str, year: int) -> ExtractedArticle:
-    return ExtractedArticle(
-        url=f"{SITE.base_url}tin/{slug}.html",
-        title=title,
-        summary=None,
-        body=body,
-        published=datetime(year, 5, 1, 8, 0, tzinfo=VIETNAM),
-        updated=None,
-        author=None,
-        category=None,
-        language="vi",
+    return plain_article(
+        f"tin/{slug}.html", title, body, datetime(year, 5, 1, 8, 0, tzinfo=VIETNAM)
     )
 
 
@@ -51,7 +34,7 @@ def data(tmp_path_factory: pytest.TempPathFactory) -> Path:
     directory = DataDir.resolve(root)
     directory.create()
     store = ArchiveStore(open_archive(directory.db_url))
-    site_id = store.ensure_site(SITE)
+    site_id = store.ensure_site(STTTT)
     for number, row in enumerate(ARTICLES):
         store.save_article(site_id, _article(str(number), *row), None)
     return root
@@ -97,7 +80,7 @@ def test_relink_gives_an_old_archive_its_references_and_searches(tmp_path: Path)
     directory.create()
     archive = open_archive(directory.db_url)
     store = ArchiveStore(archive)
-    site_id = store.ensure_site(SITE)
+    site_id = store.ensure_site(STTTT)
     store.save_article(site_id, _article("old", *ARTICLES[0]), None)
     with archive.session() as session:  # as crawled before references were recorded
         session.execute(delete(ArticleReference))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from pathlib import Path
 from urllib.parse import quote
 
@@ -15,21 +15,13 @@ from archive.datadir import DataDir
 from archive.db import open_archive
 from archive.extract import ExtractedArticle
 from archive.models import Article
-from archive.sites import SiteConfig
 from archive.store import ArchiveStore
 from portal_archive.web import create_app
 from search.indexer import ArticleIndex
+from tests.helpers import STTTT, VIETNAM, plain_article
 
 from .conftest import LOCAL_BASE_URL, web_config
 
-VIETNAM = timezone(timedelta(hours=7))
-SITE = SiteConfig(
-    key="stttt",
-    name="Sở Thông tin và Truyền thông Hà Tĩnh",
-    family="portalfolder",
-    base_url="http://127.0.0.1:8002/",
-    start_urls=("http://127.0.0.1:8002/",),
-)
 # Oldest first by publication, saved newest first: the page orders by date, not by id.
 CITING = [
     (2021, "Sơ kết Quyết định 81/2004/QĐ-UB", "Theo Nghị quyết 17/NQ-CP."),
@@ -39,16 +31,8 @@ CITING = [
 
 
 def _article(number: int, year: int, title: str, body: str) -> ExtractedArticle:
-    return ExtractedArticle(
-        url=f"{SITE.base_url}tin/{number}.html",
-        title=title,
-        summary=None,
-        body=body,
-        published=datetime(year, 3, 1, 8, 0, tzinfo=VIETNAM),
-        updated=None,
-        author=None,
-        category=None,
-        language="vi",
+    return plain_article(
+        f"tin/{number}.html", title, body, datetime(year, 3, 1, 8, 0, tzinfo=VIETNAM)
     )
 
 
@@ -57,7 +41,7 @@ def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
     data = DataDir.resolve(Path(tmp_path_factory.mktemp("refs")) / "data")
     data.create()
     store = ArchiveStore(open_archive(data.db_url))
-    site_id = store.ensure_site(SITE)
+    site_id = store.ensure_site(STTTT)
     for number, row in enumerate(CITING):
         store.save_article(site_id, _article(number, *row), None)
     with store.archive.sessions() as session:
