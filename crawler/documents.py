@@ -28,6 +28,9 @@ class DocumentTextReader:
         self._threads = ThreadPool(minthreads=1, maxthreads=1, name="document-text")
         if enabled:
             self._threads.start()
+            # A crawl stopped by force never closes its pipelines, and the pool's thread
+            # would keep the process alive after the reactor is gone.
+            reactor.addSystemEventTrigger("before", "shutdown", self.close)
 
     @classmethod
     def from_settings(cls, settings: BaseSettings) -> Self:
@@ -43,6 +46,6 @@ class DocumentTextReader:
         )
 
     def close(self) -> None:
-        if self._reader is not None:
+        if self._reader is not None and self._threads.started:
             self._threads.stop()
             self._reader.close()
