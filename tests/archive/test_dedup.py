@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import hashlib
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 
-import pytest
 from sqlalchemy import select
 
-from archive.db import Archive, sqlite_url
 from archive.dedup import (
     NEAR_DUPLICATE_BITS,
     body_hash,
@@ -55,13 +52,6 @@ def page(url: str, body: str, *, title: str = "Tổng kết chuyển đổi số
         category=None,
         language="vi",
     )
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> ArchiveStore:
-    archive = Archive(sqlite_url(tmp_path / "archive.sqlite3"))
-    archive.create_schema()
-    return ArchiveStore(archive)
 
 
 def originals(store: ArchiveStore) -> dict[str, str | None]:

@@ -6,12 +6,10 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
-from archive.db import Archive, sqlite_url
 from archive.extract import AttachmentRef, ExtractedArticle
 from archive.models import Article, ArticleReference, Document, LegalReference
 from archive.references import (
@@ -261,13 +259,6 @@ def _article(title: str, body: str, url: str = "http://127.0.0.1:8002/a.html") -
         profile="portalfolder.V1",
         missing=[],
     )
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> ArchiveStore:
-    archive = Archive(sqlite_url(tmp_path / "archive.sqlite3"))
-    archive.create_schema()
-    return ArchiveStore(archive)
 
 
 def _links(store: ArchiveStore, article_id: int) -> set[tuple[str, str, str | None]]:

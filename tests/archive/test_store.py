@@ -1,10 +1,8 @@
 from datetime import UTC, datetime, timedelta, timezone
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
-from archive.db import Archive, sqlite_url
 from archive.doctext import DocumentText, TextStatus
 from archive.extract import ExtractedArticle, ImageRef
 from archive.legacy import LegacyEncoding
@@ -38,13 +36,6 @@ def extracted(body: str = "Đoạn một.\nĐoạn hai.", url: str = "http://127
         profile="portalfolder.V1",
         missing=[],
     )
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> ArchiveStore:
-    archive = Archive(sqlite_url(tmp_path / "archive.sqlite3"))
-    archive.create_schema()
-    return ArchiveStore(archive)
 
 
 def count(store: ArchiveStore, model: type) -> int:
