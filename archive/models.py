@@ -156,7 +156,8 @@ class Article(Base):
     simhash_band1: Mapped[int | None] = mapped_column(Integer, index=True)
     simhash_band2: Mapped[int | None] = mapped_column(Integer, index=True)
     simhash_band3: Mapped[int | None] = mapped_column(Integer, index=True)
-    duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("article.id"))
+    # Indexed: every save looks up the copies of the articles it regroups.
+    duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("article.id"), index=True)
     capture_id: Mapped[int | None] = mapped_column(ForeignKey("capture.id"))
     first_seen: Mapped[datetime] = mapped_column(default=utcnow)
     last_seen: Mapped[datetime] = mapped_column(default=utcnow)
@@ -340,6 +341,20 @@ class FrontierRequest(Base):
     # holds the dates listings show, which JSON has no type for.
     request: Mapped[bytes] = mapped_column(LargeBinary)
     done: Mapped[bool] = mapped_column(default=False)
+
+
+class IndexQueueEntry(Base):
+    """An article whose entry in the search index is out of date, waiting for the indexer.
+
+    Crawl processes only add rows; the one process that writes the index reads them
+    in order and deletes those it indexed, so a crawl never waits on the index lock.
+    """
+
+    __tablename__ = "index_queue"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("article.id", ondelete="CASCADE"))
+    queued_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 def with_what_the_index_reads(statement: Select[tuple[Article]]) -> Select[tuple[Article]]:
