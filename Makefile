@@ -5,6 +5,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
+# pywb pins redis 2.10.6, which the distributed extra's scrapy-redis cannot use: it lives in a
+# venv of its own, its two commands linked beside the project's, where the tests look for them.
+PYWB_VENV := $(VENV)/pywb
+PYWB := pywb>=2.8,<3
 
 .PHONY: demo test lint format clean
 
@@ -12,6 +16,9 @@ $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
+	$(PYTHON) -m venv $(PYWB_VENV)
+	$(PYWB_VENV)/bin/pip install --quiet '$(PYWB)'
+	for command in wayback wb-manager; do ln -sf ../pywb/bin/$$command $(BIN)/$$command; done
 	touch $@
 
 demo: $(INSTALLED)

@@ -12,6 +12,8 @@ def sqlite_url(path: Path) -> str:
 
 
 DATA_ENV = "PORTAL_ARCHIVE_DATA"
+# Read from the environment by the command line: a URL with a password stays off its argv.
+DB_ENV = "PORTAL_ARCHIVE_DB"
 DEFAULT_DATA_DIR = Path("data")
 
 

@@ -18,6 +18,7 @@ import hashlib
 import re
 import unicodedata
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import or_, select
@@ -121,10 +122,24 @@ def _age(article: Article) -> tuple[bool, datetime, datetime, int]:
     return (article.published is None, published, article.first_seen, article.id)
 
 
-def fingerprint(article: Article) -> None:
-    """Sets the hashes duplicates are found by, from the article's body."""
-    article.body_hash = body_hash(article.body)
-    article.simhash = simhash(article.body)
+@dataclass(frozen=True)
+class BodyPrints:
+    """The hashes duplicates are found by, of one body; worked out wherever the body is."""
+
+    body_hash: str
+    simhash: int | None
+
+    @classmethod
+    def of(cls, body: str) -> BodyPrints:
+        return cls(body_hash(body), simhash(body))
+
+
+def fingerprint(article: Article, prints: BodyPrints | None = None) -> None:
+    """Sets the hashes duplicates are found by: ``prints`` of the article's body, worked out
+    from it unless given."""
+    prints = prints or BodyPrints.of(article.body)
+    article.body_hash = prints.body_hash
+    article.simhash = prints.simhash
     for band, value in enumerate(simhash_bands(article.simhash)):
         setattr(article, f"simhash_band{band}", value)
 

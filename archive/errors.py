@@ -13,3 +13,8 @@ class ArchiveError(Exception):
 
 class ConfigError(ValueError):
     """The sites config is missing or wrong; the message says where."""
+
+
+class ServiceError(Exception):
+    """A server the crawl needs besides the database (Redis) cannot be used; the message
+    names it without its password."""

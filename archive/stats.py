@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from archive.dates import local_iso
 from archive.db import Archive, ArchiveError
 from archive.models import Article, CrawlRun, Site
-from archive.profiles.records import REPORTED_FIELDS
+from archive.runs import SiteCounters, merged, run_mode, site_counters, site_modes
 
 
 def archive_stats(archive: Archive) -> dict[str, Any]:
@@ -50,75 +50,65 @@ def archive_stats(archive: Archive) -> dict[str, Any]:
 
 
 def run_summary(run: CrawlRun) -> dict[str, Any]:
+    sites = site_counters(run)
+    modes = site_modes(run)
+    total = merged(sites.values())
     return {
         "id": run.id,
         "sites": run.sites.split(),
-        "mode": run.mode,
+        "mode": run_mode(run),
         "status": run.status,
         "started": local_iso(run.started_at),
         "finished": local_iso(run.finished_at),
-        "pages_fetched": run.pages_fetched,
-        "articles_new": run.articles_new,
-        "articles_updated": run.articles_updated,
-        "articles_unchanged": run.articles_unchanged,
-        "errors": run.errors,
-        "articles_without": articles_without(run.site_stats.values()),
+        **{name: getattr(total, name) for name in RUN_TOTALS},
+        "articles_without": dict(total.articles_without),
         "warnings": [
             f"{key}: {warning}"
-            for key, stats in run.site_stats.items()
-            if (warning := empty_site_warning(stats))
+            for key, counters in sites.items()
+            if (warning := empty_site_warning(counters, modes.get(key)))
         ],
-        "site_stats": run.site_stats,
+        "site_stats": {
+            key: site_figures(counters, modes.get(key), run.resumed)
+            for key, counters in sites.items()
+        },
     }
 
 
-def empty_site_warning(stats: Mapping[str, Any]) -> str | None:
+# The run's totals that every summary of it shows.
+RUN_TOTALS = ("pages_fetched", "articles_new", "articles_updated", "articles_unchanged", "errors")
+
+
+def site_figures(counters: SiteCounters, mode: str | None, resumed: int) -> dict[str, Any]:
+    """A site's counters over a run as reports show them, with its mode (once chosen) and
+    how often the run was resumed."""
+    return counters.to_dict() | ({"mode": mode} if mode else {}) | {"resumed": resumed}
+
+
+def empty_site_warning(counters: SiteCounters, mode: str | None) -> str | None:
     """Why a site whose pages were fetched gave no article, with the likely reason; None when
     it gave some, or when an incremental crawl rightly found nothing new."""
-    pages = stats.get("pages_fetched", 0)
-    archived = sum(
-        stats.get(name, 0) for name in ("articles_new", "articles_updated", "articles_unchanged")
-    )
-    known = stats.get("known_skipped", 0) + stats.get("revalidated", 0)
-    if not pages or archived or known or stats.get("mode") == "incremental":
+    pages = counters.pages_fetched
+    archived = counters.articles_new + counters.articles_updated + counters.articles_unchanged
+    known = counters.known_skipped + counters.revalidated
+    if not pages or archived or known or mode == "incremental":
         return None
     found = f"{pages} pages fetched but no article archived"
-    if stats.get("out_of_scope"):
+    if counters.out_of_scope:
         return (
-            f"{found}: {stats['out_of_scope']} links led off the site's host and port, likely "
+            f"{found}: {counters.out_of_scope} links led off the site's host and port, likely "
             "because its base_url or start URL spells the host differently from the site's "
             "own links (www., an IP address, another port)"
         )
-    if stats.get("robots_forbidden"):
-        return f"{found}: robots.txt forbade {stats['robots_forbidden']} pages"
+    if counters.robots_forbidden:
+        return f"{found}: robots.txt forbade {counters.robots_forbidden} pages"
     return (
         f"{found}: no page read as an article of its family; check the site's family, or "
         "crawl with --no-profiles"
     )
 
 
-def articles_without(site_stats: Iterable[Mapping[str, Any]]) -> dict[str, int]:
-    """Per reported field, how many archived articles of these sites lack it; empty for a run
-    recorded before such counts were kept, which must not read as none missing."""
-    counted = [stats["articles_without"] for stats in site_stats if "articles_without" in stats]
-    if not counted:
-        return {}
-    tally: Counter[str] = Counter()
-    for counts in counted:
-        tally.update(counts)
-    return {name: tally[name] for name in REPORTED_FIELDS}
-
-
 # Per-site counters that add up to the run's totals in a report.
-SUMMED_COUNTERS = (
-    "pages_fetched",
-    "articles_new",
-    "articles_updated",
-    "articles_unchanged",
-    "articles_missing_fields",
-    "errors",
-    "bytes",
-)
+SUMMED_COUNTERS = (*RUN_TOTALS, "articles_missing_fields", "bytes")
 
 
 def _in_portal_time(stats: dict[str, Any]) -> dict[str, Any]:
@@ -134,7 +124,9 @@ def _in_portal_time(stats: dict[str, Any]) -> dict[str, Any]:
 def crawl_runs(archive: Archive) -> list[dict[str, Any]]:
     """Every crawl run, oldest first, without the per-site detail."""
     with archive.sessions() as session:
-        runs = session.scalars(select(CrawlRun).order_by(CrawlRun.id))
+        # Each run's rows in a query for all runs, not two per run.
+        rows = (selectinload(CrawlRun.site_modes), selectinload(CrawlRun.site_counters))
+        runs = session.scalars(select(CrawlRun).options(*rows).order_by(CrawlRun.id))
         return [
             {name: value for name, value in run_summary(run).items() if name != "site_stats"}
             for run in runs
@@ -150,16 +142,13 @@ def run_report(archive: Archive, run_id: int) -> dict[str, Any]:
         if run is None:
             raise ArchiveError(f"no crawl run {run_id}; `portal-archive crawls` lists them")
         summary = run_summary(run)
+        counters = site_counters(run).values()
         wall_time = (run.finished_at - run.started_at).total_seconds() if run.finished_at else None
     sites = {key: _in_portal_time(stats) for key, stats in summary.pop("site_stats").items()}
-    failures: Counter[str] = Counter()
-    for stats in sites.values():
-        failures.update(stats.get("failures", {}))
-    totals: dict[str, Any] = {
-        name: sum(stats.get(name, 0) for stats in sites.values()) for name in SUMMED_COUNTERS
-    }
-    totals["failures"] = dict(failures.most_common())
-    totals["articles_without"] = articles_without(sites.values())
+    total = merged(counters)
+    totals: dict[str, Any] = {name: getattr(total, name) for name in SUMMED_COUNTERS}
+    totals["failures"] = dict(Counter(total.failures).most_common())
+    totals["articles_without"] = dict(total.articles_without)
     totals["duration_s"] = round(wall_time, 3) if wall_time is not None else None
     totals["pages_per_s"] = round(totals["pages_fetched"] / wall_time, 2) if wall_time else 0.0
     return {**summary, "sites": sites, "totals": totals}

@@ -4,25 +4,27 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from email.utils import parsedate_to_datetime
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
-from archive.dedup import fingerprint, group_duplicates
+from archive.dedup import BodyPrints, fingerprint, group_duplicates
 from archive.doctext.result import DocumentText
 from archive.models import (
     Article,
     ArticleVersion,
     Attachment,
     Capture,
-    CrawlRun,
     Document,
     Image,
+    IndexQueueEntry,
     Site,
     utcnow,
 )
@@ -36,7 +38,6 @@ if TYPE_CHECKING:
     from archive.sites import SiteConfig
 
 _WHITESPACE = re.compile(r"\s+")
-RUN_COUNTERS = ("pages_fetched", "articles_new", "articles_updated", "articles_unchanged", "errors")
 
 
 class SaveStatus(StrEnum):
@@ -91,6 +92,18 @@ class KnownArticle:
     last_modified: str | None = None
 
 
+T = TypeVar("T")
+
+
+def once_more_on_conflict(save: Callable[[], T]) -> T:
+    """``save()``, run again if it inserted a row another process inserted meanwhile (the
+    workers of one run share the database): the second time it finds that row."""
+    try:
+        return save()
+    except IntegrityError:
+        return save()
+
+
 def content_hash(title: str | None, body: str) -> str:
     """Hash of what a reader sees; whitespace differences are not a new version."""
     text = _WHITESPACE.sub(" ", f"{title or ''}\n{body}").strip()
@@ -104,6 +117,10 @@ class ArchiveStore:
         self.archive = archive
 
     def ensure_site(self, config: SiteConfig) -> int:
+        """The site's id, the site recorded (or brought up to date) first."""
+        return once_more_on_conflict(lambda: self._save_site(config))
+
+    def _save_site(self, config: SiteConfig) -> int:
         with self.archive.session() as session:
             site = session.scalar(select(Site).where(Site.key == config.key))
             if site is None:
@@ -115,46 +132,6 @@ class ArchiveStore:
             site.parent_key = config.parent
             session.flush()
             return site.id
-
-    def start_run(self, site_keys: list[str], mode: str = "full") -> int:
-        with self.archive.session() as session:
-            run = CrawlRun(sites=" ".join(site_keys), mode=mode, site_stats={})
-            session.add(run)
-            session.flush()
-            return run.id
-
-    def set_site_mode(self, run_id: int, site_key: str, mode: str) -> None:
-        """Records at the start whether the run crawls the site in full or incrementally."""
-        with self.archive.session() as session:
-            run = session.get_one(CrawlRun, run_id)
-            run.site_stats = {
-                **run.site_stats,
-                site_key: {**run.site_stats.get(site_key, {}), "mode": mode},
-            }
-            modes = {stats.get("mode") for stats in run.site_stats.values()} - {None}
-            run.mode = modes.pop() if len(modes) == 1 else "mixed"
-
-    def site_mode(self, run_id: int, site_key: str) -> str | None:
-        """The mode an (interrupted and resumed) run already chose for the site."""
-        return self.site_counters(run_id, site_key).get("mode")
-
-    def last_full_crawl(self, site_key: str) -> datetime | None:
-        """When the site's latest completed full crawl finished, if it ever had one."""
-        statement = (
-            select(CrawlRun)
-            .where(CrawlRun.status == "finished", CrawlRun.finished_at.is_not(None))
-            .order_by(CrawlRun.finished_at.desc())
-        )
-        with self.archive.sessions() as session:
-            for run in session.scalars(statement):
-                stats = run.site_stats.get(site_key)
-                if (
-                    site_key in run.sites.split()
-                    and stats
-                    and stats.get("mode", run.mode) == "full"
-                ):
-                    return run.finished_at
-        return None
 
     def known_articles(self, site_id: int) -> dict[str, KnownArticle]:
         """The site's archived articles by canonical URL, with the validators of their capture."""
@@ -187,29 +164,6 @@ class ArchiveStore:
                 return False
             article.last_seen = utcnow()
             return True
-
-    def save_site_counters(self, run_id: int, site_key: str, counters: Mapping[str, Any]) -> None:
-        """Keeps one site's counters so far (saved again as the crawl goes on), and the run's
-        totals as the sum over its sites."""
-        with self.archive.session() as session:
-            run = session.get_one(CrawlRun, run_id)
-            run.site_stats = {
-                **run.site_stats,
-                site_key: {**run.site_stats.get(site_key, {}), **counters},
-            }
-            for name in RUN_COUNTERS:
-                setattr(run, name, sum(stats.get(name, 0) for stats in run.site_stats.values()))
-
-    def site_counters(self, run_id: int, site_key: str) -> dict[str, Any]:
-        """What ``save_site_counters`` last kept for the site in the run."""
-        with self.archive.sessions() as session:
-            return dict(session.get_one(CrawlRun, run_id).site_stats.get(site_key, {}))
-
-    def finish_run(self, run_id: int, status: str) -> None:
-        with self.archive.session() as session:
-            run = session.get_one(CrawlRun, run_id)
-            run.status = status
-            run.finished_at = utcnow()
 
     def record_capture(self, run_id: int | None, site_id: int | None, record: CaptureRecord) -> int:
         with self.archive.session() as session:
@@ -259,6 +213,18 @@ class ArchiveStore:
         read: DocumentText,
         capture_id: int | None,
     ) -> DocumentSaveResult:
+        return once_more_on_conflict(
+            lambda: self._save_document(url, media_type, size, read, capture_id)
+        )
+
+    def _save_document(
+        self,
+        url: str,
+        media_type: str | None,
+        size: int,
+        read: DocumentText,
+        capture_id: int | None,
+    ) -> DocumentSaveResult:
         """Keeps the latest fetch of an attached document of ``size`` bytes, with what reading
         it gave."""
         with self.archive.session() as session:
@@ -277,17 +243,37 @@ class ArchiveStore:
             row.capture_id = capture_id
             row.fetched_at = utcnow()
             if text_changed:
-                # The articles attaching it cite what the document cites.
+                # The articles attaching it cite what the document cites, and the index
+                # searches its text with each of them.
                 link_document_references(session, row)
+                attaching = select(Attachment.article_id).where(Attachment.url == row.url)
+                enqueue_for_index(session, session.scalars(attaching))
             return DocumentSaveResult(is_new, text_changed)
 
     def save_article(
-        self, site_id: int, extracted: ExtractedArticle, capture_id: int | None
+        self,
+        site_id: int,
+        extracted: ExtractedArticle,
+        capture_id: int | None,
+        prints: BodyPrints | None = None,
+    ) -> SaveResult:
+        return once_more_on_conflict(
+            lambda: self._save_article(site_id, extracted, capture_id, prints)
+        )
+
+    def _save_article(
+        self,
+        site_id: int,
+        extracted: ExtractedArticle,
+        capture_id: int | None,
+        prints: BodyPrints | None,
     ) -> SaveResult:
         """Adds or updates the article at the extracted URL; a changed text is a new version.
 
         A new or changed article that repeats another one's text is marked as a
-        duplicate of the earliest copy.
+        duplicate of the earliest copy. ``prints`` are its body's, if worked out already.
+        The article and the copies regrouped with it are queued for the indexer in the
+        same transaction, so no index update is lost however the crawl ends.
         """
         digest = content_hash(extracted.title, extracted.body)
         with self.archive.session() as session:
@@ -304,7 +290,7 @@ class ArchiveStore:
                 return SaveResult(article.id, SaveStatus.UNCHANGED)
             else:
                 status = SaveStatus.UPDATED
-            _fill_article(article, extracted, digest, capture_id)
+            _fill_article(article, extracted, digest, capture_id, prints)
             link_article_references(session, article)
             article.versions.append(
                 ArticleVersion(
@@ -316,11 +302,41 @@ class ArchiveStore:
             )
             session.flush()
             regrouped = group_duplicates(session, article)
+            enqueue_for_index(session, [article.id, *regrouped])
             return SaveResult(article.id, status, frozenset(regrouped))
+
+    def index_queue(self, limit: int) -> list[tuple[int, int]]:
+        """(entry id, article id) of the ``limit`` oldest entries of the index queue."""
+        statement = (
+            select(IndexQueueEntry.id, IndexQueueEntry.article_id)
+            .order_by(IndexQueueEntry.id)
+            .limit(limit)
+        )
+        with self.archive.sessions() as session:
+            return [(entry, article) for entry, article in session.execute(statement)]
+
+    def index_queue_length(self) -> int:
+        with self.archive.sessions() as session:
+            return session.scalar(select(func.count(IndexQueueEntry.id))) or 0
+
+    def forget_indexed(self, entry_ids: Iterable[int]) -> None:
+        """Deletes entries the indexer is done with; an article queued again since keeps its
+        newer entry."""
+        with self.archive.session() as session:
+            session.execute(delete(IndexQueueEntry).where(IndexQueueEntry.id.in_(list(entry_ids))))
+
+
+def enqueue_for_index(session: Session, article_ids: Iterable[int]) -> None:
+    """Queues articles for the indexer within ``session``'s transaction."""
+    session.add_all(IndexQueueEntry(article_id=article_id) for article_id in set(article_ids))
 
 
 def _fill_article(
-    article: Article, extracted: ExtractedArticle, digest: str, capture_id: int | None
+    article: Article,
+    extracted: ExtractedArticle,
+    digest: str,
+    capture_id: int | None,
+    prints: BodyPrints | None,
 ) -> None:
     article.title = extracted.title
     article.summary = extracted.summary
@@ -334,7 +350,7 @@ def _fill_article(
     article.missing = " ".join(extracted.missing)
     article.profile = extracted.profile
     article.content_hash = digest
-    fingerprint(article)
+    fingerprint(article, prints)
     article.capture_id = capture_id
     article.last_seen = utcnow()
     article.images = [Image(src=image.src, caption=image.caption) for image in extracted.images]

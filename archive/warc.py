@@ -96,7 +96,11 @@ class WarcLocation:
 
 
 class WarcWriter:
-    """Writes the exchanges of one crawl run and site into rolling gzipped WARC files."""
+    """Writes the exchanges of one crawl run and site into rolling gzipped WARC files.
+
+    Each worker of a run shared by several processes names its own files
+    (``worker``), so that they never write to the same file or race for a name.
+    """
 
     def __init__(
         self,
@@ -104,11 +108,13 @@ class WarcWriter:
         *,
         run_id: int,
         site_key: str,
+        worker: str = "",
         max_bytes: int = DEFAULT_MAX_BYTES,
     ) -> None:
         self.directory = directory
         self.run_id = run_id
         self.site_key = site_key
+        self.worker = worker
         self.max_bytes = max_bytes
         self._handle: IO[bytes] | None = None
         self._writer: WARCWriter | None = None
@@ -141,6 +147,8 @@ class WarcWriter:
     def _open_next_file(self) -> None:
         self.directory.mkdir(parents=True, exist_ok=True)
         stem = _stem(self.run_id, self.site_key)
+        if self.worker:
+            stem = f"{stem}-{self.worker}"
         sequence = 0
         while (self.directory / f"{stem}-{sequence:05d}{WARC_SUFFIX}").exists():
             sequence += 1
@@ -153,7 +161,8 @@ class WarcWriter:
             "format": f"WARC File Format {WARC_VERSION}",
             "conformsTo": "https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/",
             "isPartOf": f"crawl-run-{self.run_id}",
-            "description": f"portal-archive crawl run {self.run_id}, site {self.site_key}",
+            "description": f"portal-archive crawl run {self.run_id}, site {self.site_key}"
+            + (f", worker {self.worker}" if self.worker else ""),
         }
         self._writer.write_record(self._writer.create_warcinfo_record(self._name, info))
 
@@ -187,7 +196,8 @@ def _stem(run_id: int, site_key: str) -> str:
 
 
 def run_warc_files(directory: Path, run_id: int, site_key: str) -> list[Path]:
-    """The WARC files of one run and site, in the order they were written."""
+    """The WARC files of one run and site, in the order they were written (each worker's, when
+    several shared the run)."""
     return sorted(directory.glob(f"{_stem(run_id, site_key)}-*{WARC_SUFFIX}"))
 
 

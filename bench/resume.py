@@ -26,6 +26,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import select
+
+from archive.db import Archive, open_archive_read_only, sqlite_url
+from archive.models import Article, ArticleVersion
+from archive.stats import crawl_runs
 from archive.urls import canonical_url
 from archive.warc import warc_files
 from testbed import Testbed
@@ -48,8 +53,9 @@ def start_crawl(data: Path, config: Path, log: Path) -> subprocess.Popen[bytes]:
 
 def reported_new(data: Path) -> int:
     """The new articles the report of the (one) run counts, over all its parts."""
-    with sqlite3.connect(f"file:{data / 'archive.sqlite3'}?mode=ro", uri=True) as connection:
-        return connection.execute("SELECT articles_new FROM crawl_run").fetchone()[0]
+    archive = open_archive_read_only(sqlite_url(data / "archive.sqlite3"))
+    [run] = crawl_runs(archive)
+    return int(run["articles_new"])
 
 
 def db_count(data: Path, table: str) -> int:
@@ -91,13 +97,11 @@ class Census:
     extra_versions: int
 
 
-def census(data: Path, gold: list[dict[str, Any]]) -> Census:
+def census(archive: Archive, gold: list[dict[str, Any]]) -> Census:
     """The gold articles against the archive's: each exactly once, with one version."""
-    with sqlite3.connect(f"file:{data / 'archive.sqlite3'}?mode=ro", uri=True) as connection:
-        archived = {url for (url,) in connection.execute("SELECT url FROM article")}
-        versions = Counter(
-            article for (article,) in connection.execute("SELECT article_id FROM article_version")
-        )
+    with archive.sessions() as session:
+        archived = set(session.scalars(select(Article.url)))
+        versions = Counter(session.scalars(select(ArticleVersion.article_id)))
     wanted = {canonical_url(record["url"]) for record in gold}
     return Census(
         gold=len(wanted),
@@ -106,6 +110,11 @@ def census(data: Path, gold: list[dict[str, Any]]) -> Census:
         unexpected=len(archived - wanted),
         extra_versions=sum(count - 1 for count in versions.values()),
     )
+
+
+def local_archive(data: Path) -> Archive:
+    """The SQLite archive of the data directory ``data``, read-only."""
+    return open_archive_read_only(sqlite_url(data / "archive.sqlite3"))
 
 
 def warcio_check(warc_dir: Path) -> tuple[int, subprocess.CompletedProcess[str]]:
@@ -148,7 +157,7 @@ def main() -> None:
         started = time.perf_counter()
         killed, last = crawl_with_kills(data, config, kill_points)
         wall = time.perf_counter() - started
-        figures = census(data, gold)
+        figures = census(local_archive(data), gold)
         files, checked = warcio_check(data / "warc")
         print(f"killed at {killed} stored articles (planned {kill_points})")
         print(f"last run: exit {last.returncode}, {last.stdout.strip().splitlines()[:1]}")

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import sys
-from collections import Counter
-from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any, Self
 
@@ -14,6 +12,7 @@ from scrapy.statscollectors import StatsCollector
 from twisted.internet.task import LoopingCall
 
 from archive.profiles.records import REPORTED_FIELDS
+from archive.runs import Counting, FailedPage, SiteCounters
 from crawler.context import CrawlContext, crawl_context
 from crawler.failures import FAILED_URLS, FAILURE_COUNT_PREFIX
 
@@ -21,7 +20,7 @@ from crawler.failures import FAILED_URLS, FAILURE_COUNT_PREFIX
 ARTICLES_WITHOUT_PREFIX = "archive/articles_without/"
 
 
-def site_counters(stats: StatsCollector) -> dict[str, Any]:
+def site_counters(stats: StatsCollector) -> SiteCounters:
     """A site's crawl counters and failure reasons, read from the crawler's stats."""
     values = stats.get_stats()
     failures = {
@@ -35,82 +34,38 @@ def site_counters(stats: StatsCollector) -> dict[str, Any]:
     # finish_time is only set once the spider closes; progress lines use the time so far.
     finished: datetime = values.get("finish_time") or datetime.now(UTC)
     duration = (finished - started).total_seconds() if started else 0.0
-    pages = values.get("response_received_count", 0)
-    return {
-        "pages_fetched": pages,
-        "articles_new": values.get("archive/articles_new", 0),
-        "articles_updated": values.get("archive/articles_updated", 0),
-        "articles_unchanged": values.get("archive/articles_unchanged", 0),
-        "articles_missing_fields": values.get("archive/articles_missing_fields", 0),
+    return SiteCounters(
+        pages_fetched=values.get("response_received_count", 0),
+        articles_new=values.get("archive/articles_new", 0),
+        articles_updated=values.get("archive/articles_updated", 0),
+        articles_unchanged=values.get("archive/articles_unchanged", 0),
+        articles_missing_fields=values.get("archive/articles_missing_fields", 0),
         # Every field, zeros too: a site whose articles all have an author says so.
-        "articles_without": {
+        articles_without={
             name: values.get(ARTICLES_WITHOUT_PREFIX + name, 0) for name in REPORTED_FIELDS
         },
-        "known_skipped": values.get("incremental/known_skipped", 0),
-        "revalidated": values.get("incremental/revalidated", 0),
-        "out_of_scope": values.get("scope/dropped", 0),
-        "traps": {
+        known_skipped=values.get("incremental/known_skipped", 0),
+        revalidated=values.get("incremental/revalidated", 0),
+        out_of_scope=values.get("scope/dropped", 0),
+        traps={
             key.removeprefix("traps/"): count
             for key, count in values.items()
             if key.startswith("traps/")
         },
-        "robots_forbidden": values.get("robotstxt/forbidden", 0),
-        "errors": sum(failures.values()),
-        "failures": failures,
-        "failed": values.get(FAILED_URLS, []),
-        # Transient errors that a later attempt got past.
-        "retried": values.get("retry/count", 0),
-        "bytes": values.get("downloader/response_bytes", 0),
-        "started": started.isoformat() if started else None,
-        "finished": finished.isoformat(),
-        "duration_s": round(duration, 3),
-        "pages_per_s": _pages_per_second(pages, duration),
-        "finish_reason": values.get("finish_reason"),
-    }
-
-
-# Counters that add up over the parts of a run that was killed or stopped and resumed.
-SUMMED_COUNTERS = (
-    "pages_fetched",
-    "articles_new",
-    "articles_updated",
-    "articles_unchanged",
-    "articles_missing_fields",
-    "known_skipped",
-    "revalidated",
-    "out_of_scope",
-    "robots_forbidden",
-    "errors",
-    "retried",
-    "bytes",
-)
-TALLIED_COUNTERS = ("failures", "traps", "articles_without")
-
-
-def merge_counters(earlier: Mapping[str, Any], current: Mapping[str, Any]) -> dict[str, Any]:
-    """A site's counters over the whole run: those saved by earlier processes plus this one's."""
-    merged = dict(current)
-    for name in SUMMED_COUNTERS:
-        merged[name] = earlier.get(name, 0) + current[name]
-    for name in TALLIED_COUNTERS:
-        tally = Counter(earlier.get(name, {}))
-        tally.update(current[name])
-        merged[name] = dict(tally)
-    merged["failed"] = [*earlier.get("failed", []), *current["failed"]]
-    merged["started"] = earlier.get("started") or current["started"]
-    # The time the site was being crawled, not the time between its parts.
-    duration = earlier.get("duration_s", 0.0) + current["duration_s"]
-    merged["duration_s"] = round(duration, 3)
-    merged["pages_per_s"] = _pages_per_second(merged["pages_fetched"], duration)
-    return merged
-
-
-def _pages_per_second(pages: int, seconds: float) -> float:
-    return round(pages / seconds, 2) if seconds > 0 else 0.0
+        robots_forbidden=values.get("robotstxt/forbidden", 0),
+        failures=failures,
+        failed=tuple(FailedPage(**page) for page in values.get(FAILED_URLS, [])),
+        retried=values.get("retry/count", 0),
+        bytes=values.get("downloader/response_bytes", 0),
+        started=started,
+        finished=finished,
+        duration_s=round(duration, 3),
+        finish_reason=values.get("finish_reason"),
+    )
 
 
 class ArchiveRecorder:
-    """Records the site's counters in its ``CrawlRun``, and ends the run it owns.
+    """Records what this process counted of the site in the run, and ends the run it owns.
 
     The exchanges themselves (WARC records and ``Capture`` rows) are written by
     ``crawler.middlewares.WarcCaptureMiddleware``, which sees redirects and
@@ -119,20 +74,23 @@ class ArchiveRecorder:
     The run comes from ``PORTAL_RUN_ID`` when the command line started one for
     several sites; a bare ``scrapy crawl`` starts its own (``CrawlContext.open``)
     and it is finished here. The counters are saved every
-    ``PORTAL_COUNTERS_INTERVAL`` seconds and at the end, added to what earlier
-    processes of a resumed run saved: a killed crawl loses at most the counts
-    of its last seconds.
+    ``PORTAL_COUNTERS_INTERVAL`` seconds and at the end, in this process's own
+    row of the run's part (``archive.runs``): a killed crawl loses at most the
+    counts of its last seconds, and the earlier parts of a resumed run and the
+    other workers of a shared one keep theirs.
     """
 
     def __init__(self, crawler: Crawler, context: CrawlContext) -> None:
         assert crawler.stats is not None
         self.stats = crawler.stats
         self.context = context
-        self.store = context.store
+        self.runs = context.runs
         self.interval = crawler.settings.getfloat("PORTAL_COUNTERS_INTERVAL")
         self.task: LoopingCall | None = None
         self.shutdown_trigger: Any = None
-        self.earlier: dict[str, Any] = {}
+        self.counting = Counting(
+            context.run_id, context.site.key, context.worker, self.runs.part(context.run_id)
+        )
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -142,7 +100,6 @@ class ArchiveRecorder:
         return recorder
 
     def spider_opened(self) -> None:
-        self.earlier = self.store.site_counters(self.context.run_id, self.context.site.key)
         if self.interval > 0:
             self.task = LoopingCall(self.save_counters)
             self.task.start(self.interval, now=False)
@@ -157,8 +114,7 @@ class ArchiveRecorder:
         )
 
     def save_counters(self) -> None:
-        counters = merge_counters(self.earlier, site_counters(self.stats))
-        self.store.save_site_counters(self.context.run_id, self.context.site.key, counters)
+        self.runs.save_counters(self.counting, site_counters(self.stats))
 
     def spider_closed(self, reason: str) -> None:
         if self.task is not None and self.task.running:
@@ -171,7 +127,7 @@ class ArchiveRecorder:
         self.save_counters()
         if self.context.owns_run:
             status = "finished" if reason == "finished" else reason
-            self.store.finish_run(self.context.run_id, status)
+            self.runs.finish(self.context.run_id, status)
 
 
 class ProgressReporter:
@@ -200,9 +156,9 @@ class ProgressReporter:
     def report(self) -> None:
         counters = site_counters(self.stats)
         print(
-            f"[{self.site_key}] {counters['pages_fetched']} pages, "
-            f"{counters['articles_new']} new, {counters['articles_updated']} updated, "
-            f"{counters['articles_unchanged']} unchanged articles, {counters['errors']} errors",
+            f"[{self.site_key}] {counters.pages_fetched} pages, "
+            f"{counters.articles_new} new, {counters.articles_updated} updated, "
+            f"{counters.articles_unchanged} unchanged articles, {counters.errors} errors",
             file=sys.stderr,
             flush=True,
         )

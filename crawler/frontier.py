@@ -15,8 +15,7 @@ from __future__ import annotations
 
 import logging
 import pickle
-from collections.abc import AsyncIterator, Collection, Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any, Self
 
@@ -27,156 +26,31 @@ from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
 from scrapy.settings import BaseSettings
 from scrapy.utils.request import request_from_dict
-from sqlalchemy import delete, select, update
+from sqlalchemy import select
 
 from archive.datadir import DataDir
-from archive.db import Archive, open_archive
-from archive.models import (
-    Article,
-    ArticleVersion,
-    Attachment,
-    Capture,
-    CrawlRun,
-    Document,
-    FrontierRequest,
-    with_what_the_index_reads,
-)
+from archive.db import Archive
+from archive.frontier import FrontierEntry, FrontierStore
+from archive.models import Article, with_what_the_index_reads
+from archive.runs import CrawlRuns
 from archive.warc import repair_warc, run_warc_files
-from crawler.context import crawl_context, data_dir_from
+from crawler.context import Frontier, crawl_context
 from crawler.pageoutput import PageOutputMiddleware
 from search.indexer import ArticleIndex
+from search.indexqueue import QueueIndexer
 
 logger = logging.getLogger(__name__)
 
-RUNNING, INTERRUPTED = "running", "interrupted"
-# A run in one of these states can be resumed; any other end deletes its frontier.
-RESUMABLE = (RUNNING, INTERRUPTED)
 # Set on every recorded request (and kept through redirects and retries): its frontier row.
 FINGERPRINT = "frontier_fingerprint"
 
 
-@dataclass(frozen=True)
-class FrontierEntry:
-    fingerprint: str
-    url: str
-    request: bytes
-
-
-class FrontierStore:
-    """The ``frontier_request`` rows of the archive's runs; every method is its own transaction."""
-
-    def __init__(self, archive: Archive) -> None:
-        self.archive = archive
-
-    def fingerprints(self, run_id: int, site_key: str) -> set[str]:
-        with self.archive.sessions() as session:
-            return set(
-                session.scalars(
-                    select(FrontierRequest.fingerprint).where(
-                        FrontierRequest.run_id == run_id, FrontierRequest.site_key == site_key
-                    )
-                )
-            )
-
-    def pending(self, run_id: int, site_key: str) -> list[FrontierEntry]:
-        """The requests not done yet, in the order they were recorded."""
-        statement = (
-            select(FrontierRequest.fingerprint, FrontierRequest.url, FrontierRequest.request)
-            .where(
-                FrontierRequest.run_id == run_id,
-                FrontierRequest.site_key == site_key,
-                FrontierRequest.done.is_(False),
-            )
-            .order_by(FrontierRequest.id)
-        )
-        with self.archive.sessions() as session:
-            return [FrontierEntry(*row) for row in session.execute(statement)]
-
-    def record(self, run_id: int, site_key: str, entries: Iterable[FrontierEntry]) -> None:
-        """Adds requests new to the run's frontier (the caller knows which are new)."""
-        with self.archive.session() as session:
-            session.add_all(
-                FrontierRequest(
-                    run_id=run_id,
-                    site_key=site_key,
-                    fingerprint=entry.fingerprint,
-                    url=entry.url,
-                    request=entry.request,
-                )
-                for entry in entries
-            )
-
-    def mark_done(self, run_id: int, site_key: str, fingerprint: str) -> None:
-        with self.archive.session() as session:
-            session.execute(
-                update(FrontierRequest)
-                .where(
-                    FrontierRequest.run_id == run_id,
-                    FrontierRequest.site_key == site_key,
-                    FrontierRequest.fingerprint == fingerprint,
-                )
-                .values(done=True)
-            )
-
-    def clear(self, run_id: int) -> None:
-        with self.archive.session() as session:
-            session.execute(delete(FrontierRequest).where(FrontierRequest.run_id == run_id))
-
-    def resumable_run(self, site_keys: Collection[str]) -> int | None:
-        """The newest run of exactly these sites, if it did not end (killed or interrupted)."""
-        wanted = set(site_keys)
-        with self.archive.sessions() as session:
-            for run in session.scalars(select(CrawlRun).order_by(CrawlRun.id.desc())):
-                if set(run.sites.split()) == wanted:
-                    return run.id if run.status in RESUMABLE else None
-        return None
-
-    def reopen_run(self, run_id: int) -> None:
-        """Marks the run running again and counts the resumption in each site's stats; the
-        counters saved so far stay, and the resumed part adds to them."""
-        with self.archive.session() as session:
-            run = session.get_one(CrawlRun, run_id)
-            run.status = RUNNING
-            run.finished_at = None
-            run.site_stats = {
-                key: {
-                    **run.site_stats.get(key, {}),
-                    "resumed": run.site_stats.get(key, {}).get("resumed", 0) + 1,
-                }
-                for key in run.sites.split()
-            }
-
-    def drop_lost_captures(self, run_id: int, warc_file: str, kept: int) -> int:
-        """Forgets the captures whose WARC record was cut off ``warc_file`` at ``kept`` bytes;
-        their requests become pending again, so the resumed crawl fetches them anew."""
-        lost = select(Capture.id, Capture.url).where(
-            Capture.warc_file == warc_file, Capture.warc_offset + Capture.warc_length > kept
-        )
-        with self.archive.session() as session:
-            rows = session.execute(lost).all()
-            if not rows:
-                return 0
-            ids = [row.id for row in rows]
-            for model in (Article, ArticleVersion, Attachment, Document):
-                session.execute(
-                    update(model).where(model.capture_id.in_(ids)).values(capture_id=None)
-                )
-            session.execute(delete(Capture).where(Capture.id.in_(ids)))
-            session.execute(
-                update(FrontierRequest)
-                .where(
-                    FrontierRequest.run_id == run_id,
-                    FrontierRequest.url.in_([row.url for row in rows]),
-                )
-                .values(done=False)
-            )
-            return len(ids)
-
-
-def resume_run(frontier: FrontierStore, data_dir: DataDir, site_keys: list[str]) -> int | None:
+def resume_run(archive: Archive, data_dir: DataDir, site_keys: list[str]) -> int | None:
     """Reopens the resumable run of these sites, its WARC files repaired and the articles it
     stored indexed; None if there is none."""
-    run_id = frontier.resumable_run(site_keys)
+    runs = CrawlRuns(archive)
+    frontier = FrontierStore(archive)
+    run_id = runs.resumable(site_keys)
     if run_id is None:
         return None
     for site_key in site_keys:
@@ -186,15 +60,17 @@ def resume_run(frontier: FrontierStore, data_dir: DataDir, site_keys: list[str])
             lost = frontier.drop_lost_captures(run_id, path.name, kept)
             if lost:
                 logger.warning("%s: cut a torn record off, %d captures lost", path.name, lost)
-    catch_up_index(frontier.archive, data_dir.index_dir)
-    frontier.reopen_run(run_id)
+    catch_up_index(archive, data_dir.index_dir)
+    runs.reopen(run_id)
     return run_id
 
 
 def catch_up_index(archive: Archive, index_dir: Path) -> int:
-    """Indexes the articles a killed crawl stored but had not indexed yet (the index is
-    written in batches, and their pages are done: they are not fetched again)."""
+    """Indexes the articles a killed crawl stored but had not indexed yet (their pages are
+    done: they are not fetched again): what it left in the index queue, and any article whose
+    indexed text is not the stored one (an archive older than the queue)."""
     index = ArticleIndex(index_dir)
+    cleared = QueueIndexer(archive, index).drain()
     # An index nothing was committed to yet has no columns to read.
     indexed = index.indexed_hashes() if index.doc_count() else {}
     with archive.sessions() as session:
@@ -204,11 +80,7 @@ def catch_up_index(archive: Archive, index_dir: Path) -> int:
             if indexed.get(str(article_id)) != digest
         ]
         selected = select(Article).where(Article.id.in_(stale))
-        return index.add(session.scalars(with_what_the_index_reads(selected)))
-
-
-def _frontier_from(settings: BaseSettings) -> FrontierStore:
-    return FrontierStore(open_archive(data_dir_from(settings).db_url))
+        return cleared + index.add(session.scalars(with_what_the_index_reads(selected)))
 
 
 def _run_id(settings: BaseSettings) -> int | None:
@@ -226,7 +98,7 @@ class FrontierMiddleware(PageOutputMiddleware):
     is not resumable and does without.
     """
 
-    def __init__(self, crawler: Crawler, frontier: FrontierStore, run_id: int) -> None:
+    def __init__(self, crawler: Crawler, frontier: Frontier, run_id: int) -> None:
         self.crawler = crawler
         self.frontier = frontier
         self.run_id = run_id
@@ -239,7 +111,7 @@ class FrontierMiddleware(PageOutputMiddleware):
         run_id = _run_id(crawler.settings)
         if run_id is None:
             raise NotConfigured("resuming needs the run of `portal-archive crawl`")
-        middleware = cls(crawler, _frontier_from(crawler.settings), run_id)
+        middleware = cls(crawler, crawl_context(crawler).frontier, run_id)
         crawler.signals.connect(middleware.item_settled, signal=signals.item_scraped)
         # An item the pipelines dropped on purpose (unreadable page) would be dropped again.
         crawler.signals.connect(middleware.item_settled, signal=signals.item_dropped)
@@ -323,7 +195,7 @@ class FrontierDupeFilter(RFPDupeFilter):
         dupefilter = super().from_crawler(crawler)
         run_id = _run_id(crawler.settings)
         if run_id is not None:
-            recorded = _frontier_from(crawler.settings).fingerprints(
+            recorded = crawl_context(crawler).frontier.fingerprints(
                 run_id, crawl_context(crawler).site.key
             )
             dupefilter.frontier = frozenset(bytes.fromhex(fingerprint) for fingerprint in recorded)

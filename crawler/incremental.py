@@ -32,7 +32,8 @@ from scrapy.http import Response
 
 from archive.dates import PORTAL_TZ
 from archive.models import utcnow
-from archive.store import ArchiveStore, KnownArticle
+from archive.runs import CrawlRuns
+from archive.store import KnownArticle
 from archive.urls import canonical_url
 from crawler.context import CrawlContext, crawl_context
 from crawler.pageoutput import PageOutputMiddleware
@@ -51,11 +52,11 @@ REVALIDATED = "revalidated"
 NOT_MODIFIED = 304
 
 
-def crawl_mode(store: ArchiveStore, site_key: str, force_full: bool, recrawl_days: float) -> str:
+def crawl_mode(runs: CrawlRuns, site_key: str, force_full: bool, recrawl_days: float) -> str:
     """Whether a new crawl of the site is full or incremental (see the module docstring)."""
     if force_full:
         return FULL
-    last_full = store.last_full_crawl(site_key)
+    last_full = runs.last_full_crawl(site_key)
     if last_full is None:
         return FULL
     if recrawl_days > 0 and utcnow() - last_full > timedelta(days=recrawl_days):
@@ -107,10 +108,11 @@ class IncrementalMiddleware(PageOutputMiddleware):
         site_key = self.context.site.key
         run_id = self.context.run_id
         # A resumed run keeps the mode it started with.
-        self.mode = self.store.site_mode(run_id, site_key) or crawl_mode(
-            self.store, site_key, self.force_full, self.recrawl_days
+        runs = self.context.runs
+        self.mode = runs.site_mode(run_id, site_key) or crawl_mode(
+            runs, site_key, self.force_full, self.recrawl_days
         )
-        self.store.set_site_mode(run_id, site_key, self.mode)
+        runs.set_site_mode(run_id, site_key, self.mode)
         self.stats.set_value(STAT_MODE, self.mode)
         if self.mode == INCREMENTAL:
             self.known = self.store.known_articles(self.context.site_id)

@@ -16,8 +16,6 @@ class ArticlePage:
     # Filled in by the archive pipeline for the pipelines after it.
     article_id: int | None = None
     save_status: str | None = None
-    # Other articles whose duplicate group this one changed; the index pipeline re-indexes them.
-    regrouped: frozenset[int] = frozenset()
 
 
 @dataclass
@@ -28,8 +26,8 @@ class AttachedDocument:
     media_type: str | None
     body: bytes
     capture_id: int | None = None
-    # Set by the archive pipeline: whether the text the archive keeps of it is new or changed,
-    # so that the index pipeline re-indexes the articles that attach it.
+    # Set by the archive pipeline: whether the text the archive keeps of it is new or changed
+    # (the store then queued the articles that attach it for the indexer).
     text_changed: bool = False
 
 

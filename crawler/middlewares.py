@@ -16,6 +16,7 @@ from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.defer import Deferred
 
 from archive.models import utcnow
+from archive.runs import MAIN_WORKER
 from archive.store import CaptureRecord
 from archive.warc import HttpExchange, WarcWriter, payload_digest
 from crawler.context import CrawlContext, crawl_context
@@ -144,6 +145,8 @@ class WarcCaptureMiddleware:
         self.context = context
         self.store = context.store
         self.max_bytes = crawler.settings.getint("PORTAL_WARC_MAX_BYTES")
+        # Workers of one run write side by side, each into files of its own.
+        self.worker = "" if context.worker == MAIN_WORKER else context.worker
         self.writer: WarcWriter | None = None
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
@@ -196,6 +199,7 @@ class WarcCaptureMiddleware:
                 self.context.data_dir.warc_dir,
                 run_id=self.context.run_id,
                 site_key=self.context.site.key,
+                worker=self.worker,
                 max_bytes=self.max_bytes,
             )
         return self.writer

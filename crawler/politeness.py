@@ -211,8 +211,9 @@ class AbortableDownloadHandler(HTTP11DownloadHandler):
 
 
 class StallWatchdog:
-    """Closes the spider with reason ``stalled`` when requests are pending but no response
-    has arrived for ``PORTAL_STALL_TIMEOUT`` seconds (0 turns the watchdog off)."""
+    """Closes the spider with reason ``stalled`` when downloads are in flight but no response
+    has arrived, nor a download started, for ``PORTAL_STALL_TIMEOUT`` seconds (0 turns the
+    watchdog off)."""
 
     def __init__(self, crawler: Crawler, timeout: float) -> None:
         self.crawler = crawler
@@ -226,6 +227,8 @@ class StallWatchdog:
         if watchdog.timeout > 0:
             crawler.signals.connect(watchdog.spider_opened, signal=signals.spider_opened)
             crawler.signals.connect(watchdog.progressed, signal=signals.response_received)
+            # A request the host gate let through after a long wait starts now.
+            crawler.signals.connect(watchdog.progressed, signal=signals.request_reached_downloader)
             crawler.signals.connect(watchdog.spider_closed, signal=signals.spider_closed)
         return watchdog
 
@@ -241,9 +244,12 @@ class StallWatchdog:
         engine = self.crawler.engine
         assert engine is not None
         idle = time.monotonic() - self.last_progress
-        # A paused slot (Retry-After, Crawl-delay) is waiting on purpose, not stalled.
-        waiting = any(slot.latercall is not None for slot in engine.downloader.slots.values())
-        if idle < self.timeout or waiting or not engine.downloader.active:
+        slots = engine.downloader.slots.values()
+        # A paused slot (Retry-After, Crawl-delay) is waiting on purpose, not stalled; so are
+        # requests waiting their turn at the host gate (crawler/hostgate.py), not downloading.
+        waiting = any(slot.latercall is not None for slot in slots)
+        downloading = any(slot.transferring for slot in slots)
+        if idle < self.timeout or waiting or not downloading:
             return
         logger.warning("no response for %.0f s with requests pending: stopping", idle)
         assert self.crawler.stats is not None

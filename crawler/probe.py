@@ -34,6 +34,7 @@ from archive.profiles import Profile, detect_family, get_family
 from archive.profiles.base import document_title
 from archive.profiles.records import ExtractedArticle
 from archive.profiles.sitewide import url_shape
+from archive.runs import CrawlRuns
 from archive.sites import SiteConfig
 from archive.store import ArchiveStore, CaptureRecord
 from archive.text import parse_html
@@ -544,8 +545,9 @@ class ProbeArchiver:
 
     def __init__(self, store: ArchiveStore, warc_dir: Path, site: SiteConfig) -> None:
         self.store = store
+        self.runs = CrawlRuns(store.archive)
         self.site_id = store.ensure_site(site)
-        self.run_id = store.start_run([site.key], mode="probe")
+        self.run_id = self.runs.start([site.key], mode="probe")
         self.writer = WarcWriter(warc_dir, run_id=self.run_id, site_key=site.key)
 
     def __enter__(self) -> Self:
@@ -555,7 +557,7 @@ class ProbeArchiver:
         # No counters are kept: a probe archives pages, never articles, and a run's counters
         # say how its crawl read the site.
         self.writer.close()
-        self.store.finish_run(self.run_id, "finished" if exc_info[0] is None else "failed")
+        self.runs.finish(self.run_id, "finished" if exc_info[0] is None else "failed")
 
     def __call__(self, exchange: HttpExchange) -> None:
         revisit = self.store.earlier_capture(exchange.url, payload_digest(exchange.body))

@@ -13,10 +13,13 @@ from scrapy.settings import Settings
 
 from archive.datadir import DataDir
 from archive.db import Archive, open_archive
+from archive.frontier import FrontierStore
 from archive.models import CrawlRun
+from archive.runs import RESUMABLE, CrawlRuns, SiteCounters, merged, site_counters, site_modes
 from archive.sites import SiteConfig
-from archive.store import RUN_COUNTERS, ArchiveStore
-from crawler.frontier import INTERRUPTED, RESUMABLE, FrontierStore, catch_up_index, resume_run
+from crawler.frontier import resume_run
+from crawler.hostgate import host_gate_for
+from crawler.indexing import crawl_indexer
 from crawler.locks import crawl_lock
 from crawler.politeness import STALLED
 from crawler.spiders.portal import PortalSpider
@@ -27,12 +30,19 @@ from search.watches import CheckResult, check_watches
 class CrawlOutcome:
     run_id: int
     status: str
-    site_stats: dict[str, dict[str, Any]]
-    totals: dict[str, int]
+    # Each site's counters over the run (all its parts and workers), and its mode.
+    sites: dict[str, SiteCounters]
+    modes: dict[str, str]
+    # How often the run was resumed.
+    resumed: int
     # What each saved search newly matched in the articles the run indexed.
     watches: list[CheckResult] = field(default_factory=list)
     # Why the saved searches could not be checked at all; the crawl's outcome stands.
     watch_failure: str | None = None
+
+    @property
+    def totals(self) -> SiteCounters:
+        return merged(self.sites.values())
 
 
 def crawl_settings(
@@ -84,7 +94,8 @@ def _fetched_nothing(crawler: Crawler) -> bool:
     return crawler.stats is not None and not crawler.stats.get_value("response_received_count")
 
 
-def _run_status(crawlers: list[Crawler], resumed: bool) -> str:
+def run_status(crawlers: list[Crawler], resumed: bool) -> str:
+    """How a run's crawlers ended, as the run's status."""
     reasons = {_finish_reason(crawler) for crawler in crawlers}
     # None: the spider never closed, because a second Ctrl-C stopped the reactor at once.
     if "shutdown" in reasons or None in reasons:
@@ -121,36 +132,51 @@ def _run(
     data_dir: DataDir, config_path: Path, keys: list[str], overrides: Mapping[str, Any]
 ) -> CrawlOutcome:
     archive = open_archive(data_dir.db_url)
-    store = ArchiveStore(archive)
+    runs = CrawlRuns(archive)
     frontier = FrontierStore(archive)
-    resumed = resume_run(frontier, data_dir, keys)
-    run_id = resumed or store.start_run(keys)
+    resumed = resume_run(archive, data_dir, keys)
+    run_id = resumed or runs.start(keys)
     settings = crawl_settings(data_dir, config_path, run_id, overrides)
-    process = CrawlerProcess(settings)
-    logging.getLogger("scrapy").setLevel(settings.get("LOG_LEVEL"))
+    # However the crawl ends, search finds every article it stored once this returns.
+    with crawl_indexer(settings, data_dir):
+        process = CrawlerProcess(settings)
+        logging.getLogger("scrapy").setLevel(settings.get("LOG_LEVEL"))
+        crawlers = add_site_crawlers(process, keys, config_path)
+        status = "failed"
+        try:
+            process.start()
+            status = run_status(crawlers, resumed is not None)
+        finally:
+            runs.finish(run_id, status)
+            if status not in RESUMABLE:
+                frontier.clear(run_id)
+    return outcome_of(archive, data_dir.index_dir, run_id)
+
+
+def add_site_crawlers(process: CrawlerProcess, keys: list[str], config_path: Path) -> list[Crawler]:
+    """One crawler per site, to be started with the process, all behind one host gate."""
+    gate = host_gate_for(process.settings)
     crawlers = []
     for key in keys:
         crawler = process.create_crawler(PortalSpider)
         crawlers.append(crawler)
-        process.crawl(crawler, site=key, config=str(config_path))
-    status = "failed"
-    try:
-        process.start()
-        status = _run_status(crawlers, resumed is not None)
-    finally:
-        store.finish_run(run_id, status)
-        if status not in RESUMABLE:
-            frontier.clear(run_id)
-    if status == INTERRUPTED:
-        # A forced stop skips the pipelines' last index batch; search finds every stored
-        # article all the same, and the resumed run has nothing to catch up.
-        catch_up_index(archive, data_dir.index_dir)
-    watches, watch_failure = _check_saved_searches(archive, data_dir.index_dir, run_id)
+        process.crawl(crawler, site=key, config=str(config_path), host_gate=gate)
+    return crawlers
+
+
+def outcome_of(archive: Archive, index_dir: Path, run_id: int) -> CrawlOutcome:
+    """What the ended run did, once its saved searches are checked."""
+    watches, watch_failure = _check_saved_searches(archive, index_dir, run_id)
     with archive.sessions() as session:
         run = session.get_one(CrawlRun, run_id)
-        totals = {name: getattr(run, name) for name in RUN_COUNTERS}
         return CrawlOutcome(
-            run_id, run.status, dict(run.site_stats), totals, watches, watch_failure
+            run_id,
+            run.status,
+            site_counters(run),
+            site_modes(run),
+            run.resumed,
+            watches,
+            watch_failure,
         )
 
 

@@ -15,6 +15,10 @@ ROBOTSTXT_OBEY = True
 
 CONCURRENT_REQUESTS = 8
 CONCURRENT_REQUESTS_PER_DOMAIN = 1
+# Items of one response processed at once. An article page yields one item and its
+# extraction waits on the worker processes, so the pages in flight (CONCURRENT_REQUESTS)
+# already keep every worker busy; Scrapy's default of 100 starts 100 tasks per response.
+CONCURRENT_ITEMS = 8
 DOWNLOAD_DELAY = 1.0
 DOWNLOAD_TIMEOUT = 30
 # No attached document comes near this (pages: PORTAL_PAGE_MAXSIZE); gzip bombs do.
@@ -37,6 +41,9 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.politeness.RetryAfterMiddleware": 560,
     # Before RedirectMiddleware (600) follows a redirect back into its own chain.
     "crawler.traps.RedirectLoopMiddleware": 610,
+    # Just outside the WARC capture: a request holds its host from before it is archived
+    # until its exchange is, and is let go before a retry or redirect is made of it.
+    "crawler.hostgate.HostGateMiddleware": 790,
     # Next to the downloader, before redirects, retries and decompression touch
     # the response, so every exchange is archived as it came.
     "crawler.middlewares.WarcCaptureMiddleware": 800,
@@ -76,7 +83,13 @@ PORTAL_SITES_CONFIG = "sites.toml"
 PORTAL_ARCHIVE_DATA = None  # data directory; None: $PORTAL_ARCHIVE_DATA or ./data
 PORTAL_ARCHIVE_DB = None  # SQLAlchemy URL; None: DATA/archive.sqlite3
 PORTAL_RUN_ID = None  # the CrawlRun to record into; None: the crawl starts its own
-PORTAL_INDEX_BATCH = 200  # articles per index commit
+PORTAL_INDEX_BATCH = 200  # stored changes per in-process index drain (a bare `scrapy crawl`)
+# Whether the crawl indexes what it stores (crawler/pipelines.py); False: it only queues it in
+# the database, for `portal-archive indexer` (crawlers on several machines, one index).
+PORTAL_INDEX_IN_CRAWL = True
+PORTAL_EXTRACT_PROCESSES = (
+    0  # worker processes extracting pages (crawler/extraction.py); 0: one per core
+)
 PORTAL_WARC_MAX_BYTES = 1_000_000_000  # a new WARC file is started past this size
 PORTAL_PROGRESS_INTERVAL = 5.0  # seconds between progress lines; 0 turns them off
 PORTAL_COUNTERS_INTERVAL = 2.0  # seconds between saves of a site's counters in its run
@@ -95,3 +108,13 @@ PORTAL_INCREMENTAL_MARGIN = 1  # listing pages holding only known articles read 
 # seconds per document; False keeps the files in the WARC and the database without their text.
 PORTAL_DOCUMENT_TEXT = True
 PORTAL_DOCUMENT_TIMEOUT = 30.0
+# One request at a time per host and per address, across the sites of a crawl and its workers
+# (crawler/hostgate.py); False leaves each site's crawler to its own download slots.
+PORTAL_HOST_GATE = True
+PORTAL_REDIS_URL = None  # a Redis URL: the gate is shared there by every worker of the crawl
+PORTAL_REDIS_PREFIX = "portal-archive:hosts:"  # of the gate's keys in Redis
+PORTAL_HOST_GATE_TTL = 30.0  # seconds a killed worker's hold on a host outlasts it
+# Distributed crawls (crawler/distributed.py), set by `portal-archive worker` for the crawl it
+# joins: the run's queues in Redis instead of the run's frontier in the database.
+PORTAL_DISTRIBUTED = False
+PORTAL_WORKER_ID = None  # this worker's name in the run: its WARC files, counters, held requests

@@ -264,10 +264,12 @@ def _record(
             literal(run_id, Integer()),
             literal(found_at, UTCDateTime()),
         ).where(Article.id.in_(batch), ~already)
+        # SQLAlchemy keeps an INSERT's row count only when asked; psycopg's is lost otherwise.
         result = session.execute(
             insert(SavedSearchMatch).from_select(
                 ["saved_search_id", "article_id", "run_id", "found_at"], rows
-            )
+            ),
+            execution_options={"preserve_rowcount": True},
         )
         recorded += result.rowcount
     return recorded

@@ -49,7 +49,7 @@ class PortalSpider(scrapy.Spider):
         if not site_key:
             raise ValueError("the portal spider needs a site: -a site=KEY")
         [site] = select_sites(load_sites(config_path), (site_key,))
-        spider.context = CrawlContext.open(crawler.settings, site)
+        spider.context = CrawlContext.open(crawler.settings, site, kwargs.get("host_gate"))
         spider.link_extractor = LinkExtractor(unique=True)
         # Documents may be large scans; an HTML page or feed of this size is a fault or a trap.
         spider.page_maxsize = crawler.settings.getint("PORTAL_PAGE_MAXSIZE")

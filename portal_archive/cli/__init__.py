@@ -32,6 +32,7 @@ def _sites() -> click.Command:
 
 COMMANDS: dict[str, CommandLoader] = {
     "crawl": _command("crawling", "crawl"),
+    "worker": _command("crawling", "worker"),
     "crawls": _command("crawling", "crawls"),
     "report": _command("crawling", "report"),
     "search": _command("searching", "search_command"),
@@ -43,6 +44,7 @@ COMMANDS: dict[str, CommandLoader] = {
     "serve": _command("reading", "serve"),
     "refs": _command("references", "refs"),
     "reindex": _command("maintenance", "reindex"),
+    "indexer": _command("maintenance", "indexer"),
     "import": _command("maintenance", "import_command"),
     "verify": _command("maintenance", "verify"),
     "rebuild": _command("maintenance", "rebuild"),

@@ -10,16 +10,24 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
-from archive.datadir import DATA_ENV, DataDir
+from archive.datadir import DATA_ENV, DB_ENV, DataDir
 from archive.dates import DateRangeError
-from archive.errors import ArchiveError, ConfigError
+from archive.errors import ArchiveError, ConfigError, ServiceError
 from search.errors import IndexLockedError, QueryError
 
 if TYPE_CHECKING:
     from archive.db import Archive
 
 # Errors a user can fix; they become one line on stderr and exit code 1.
-USER_ERRORS = (ConfigError, ArchiveError, QueryError, DateRangeError, IndexLockedError, OSError)
+USER_ERRORS = (
+    ConfigError,
+    ArchiveError,
+    ServiceError,
+    QueryError,
+    DateRangeError,
+    IndexLockedError,
+    OSError,
+)
 
 
 def counted(count: int, noun: str) -> str:
@@ -117,7 +125,10 @@ def parse_day(_ctx: click.Context, _param: click.Parameter, value: str | None) -
     help=f"Data directory (database, index, WARCs). Default: ${DATA_ENV} or ./data.",
 )
 @click.option(
-    "--db", metavar="URL", help="SQLAlchemy database URL instead of DATA/archive.sqlite3."
+    "--db",
+    metavar="URL",
+    envvar=DB_ENV,
+    help=f"SQLAlchemy database URL instead of DATA/archive.sqlite3 (or ${DB_ENV}).",
 )
 @click.version_option(package_name="portal-archive")
 @click.pass_context
@@ -131,6 +142,16 @@ def main(ctx: click.Context, data: Path | None, db: str | None) -> None:
 
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+redis_option = click.option(
+    "--redis",
+    "redis_url",
+    metavar="URL",
+    envvar="PORTAL_REDIS_URL",
+    help="Redis holding the shared crawl queues, e.g. redis://127.0.0.1:6379/0 "
+    "(or $PORTAL_REDIS_URL).",
+)
 
 
 def config_option(help_text: str, *, default: Path | None = Path("sites.toml")) -> Callable[[F], F]:

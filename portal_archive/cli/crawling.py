@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -16,7 +16,7 @@ from archive.sites import (
     select_sites,
     write_sites,
 )
-from archive.stats import articles_without, crawl_runs, empty_site_warning, run_report
+from archive.stats import crawl_runs, empty_site_warning, run_report, site_figures
 from crawler.locks import with_live_status
 from portal_archive.cli.common import (
     config_option,
@@ -24,6 +24,7 @@ from portal_archive.cli.common import (
     fail,
     parse_overrides,
     read_archive,
+    redis_option,
 )
 from portal_archive.cli.setup import (
     check_one_source,
@@ -34,6 +35,9 @@ from portal_archive.cli.setup import (
 )
 from portal_archive.cli.watching import echo_checks
 from portal_archive.registry import find_province
+
+if TYPE_CHECKING:
+    from crawler.runner import CrawlOutcome
 
 
 @click.command()
@@ -75,6 +79,13 @@ from portal_archive.registry import find_province
     help="Only probe each site politely and say what a crawl would do; archive nothing.",
 )
 @max_requests_option
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    help="Crawl with this many worker processes sharing queues in Redis (needs --redis); "
+    "`portal-archive worker` adds workers on other machines.",
+)
+@redis_option
 @click.option("-v", "--verbose", is_flag=True, help="Show Scrapy's log, not only progress.")
 @click.pass_context
 def crawl(
@@ -89,6 +100,8 @@ def crawl(
     full: bool,
     dry_run_only: bool,
     max_requests: int,
+    workers: int | None,
+    redis_url: str | None,
     contact: str | None = None,
 ) -> None:
     """Crawl SITES of the config (all of them when none is named) into the archive.
@@ -110,6 +123,12 @@ def crawl(
     --max-requests polite requests): robots.txt rules, sitemaps and feeds, the
     first listings and the articles they yield, a size estimate and the
     politeness the crawl would use; nothing is archived or created.
+
+    --workers N --redis URL shares the crawl among N local worker processes
+    through Redis (request queues, duplicate filter, per-host politeness);
+    `portal-archive worker --redis URL` on other machines joins it. Every
+    worker writes to the archive --db names (PostgreSQL for more than one
+    machine); this command indexes what they archive.
     """
     # Scrapy is slow to import; only crawl needs it.
     from crawler.context import NO_PROFILES_SETTING
@@ -118,6 +137,8 @@ def crawl(
     from crawler.runner import run_crawl, setting_problem
 
     # Everything is checked before anything is fetched or created.
+    if workers is not None and redis_url is None:
+        fail("--workers needs --redis URL: the workers share their queues there")
     start_urls = [check_site_url(site) for site in sites if is_site_url(site)]
     keys = tuple(site for site in sites if not is_site_url(site))
     if province is not None and start_urls:
@@ -157,8 +178,16 @@ def crawl(
         selected += [adhoc_site(url, detect_site_family(url)) for url in start_urls]
         # The spiders read their site from a config file, so the ad-hoc sites get one.
         config_path = write_sites(data_dir(ctx).root / "adhoc-sites.toml", selected)
-    outcome = run_crawl(data_dir(ctx), config_path, selected, settings)
-    print_crawl_summary(outcome.run_id, outcome.status, outcome.site_stats, outcome.totals)
+    if workers is None:
+        outcome = run_crawl(data_dir(ctx), config_path, selected, settings)
+    else:
+        from crawler.workers import run_distributed_crawl
+
+        assert redis_url is not None
+        outcome = run_distributed_crawl(
+            data_dir(ctx), config_path, selected, settings, workers, redis_url
+        )
+    print_crawl_summary(outcome)
     echo_checks(outcome.watches)
     if outcome.watch_failure:
         click.echo(
@@ -166,23 +195,23 @@ def crawl(
             " `portal-archive watch check` records their new matches",
             err=True,
         )
-    for key, stats in outcome.site_stats.items():
-        warning = empty_site_warning(stats)
+    for key, counters in outcome.sites.items():
+        warning = empty_site_warning(counters, outcome.modes.get(key))
         if warning:
             click.echo(f"Warning: {key}: {warning}", err=True)
     if outcome.status == STALLED:
         stalled = [
-            key for key, stats in outcome.site_stats.items() if stats["finish_reason"] == STALLED
+            key for key, counters in outcome.sites.items() if counters.finish_reason == STALLED
         ]
         fail(
             f"crawl {outcome.run_id} stalled: {', '.join(stalled)} sent no response for "
             "PORTAL_STALL_TIMEOUT seconds with requests pending, so the crawl stopped"
         )
     unreachable = [
-        f"{key}: nothing fetched ({', '.join(stats['failures']) or 'no page answered'})"
-        for key, stats in outcome.site_stats.items()
+        f"{key}: nothing fetched ({', '.join(counters.failures) or 'no page answered'})"
+        for key, counters in outcome.sites.items()
         # A resumed run may have had nothing left to fetch for a site.
-        if stats["pages_fetched"] == 0 and not stats.get("resumed")
+        if counters.pages_fetched == 0 and not outcome.resumed
     ]
     if unreachable:
         fail("could not crawl " + "; ".join(unreachable))
@@ -195,16 +224,40 @@ def crawl(
         )
 
 
-def print_crawl_summary(
-    run_id: int, status: str, site_stats: dict[str, dict[str, Any]], totals: dict[str, int]
-) -> None:
-    click.echo(f"crawl {run_id}: {status}")
-    for key, stats in site_stats.items():
-        click.echo(_site_row(key, stats))
+@click.command()
+@redis_option
+@click.pass_context
+def worker(ctx: click.Context, redis_url: str | None) -> None:
+    """Work on the crawl that `portal-archive crawl --workers N --redis URL` offers.
+
+    The worker takes requests from the crawl's queues in Redis, archives what
+    it fetches into the database --db names (the one the crawl uses) and its
+    WARC files under --data, and queues the articles for the crawl's indexer.
+    It waits until a crawl is offered, and exits when that crawl has no work
+    left (a service manager restarting it keeps a machine in the pool). Ctrl-C
+    stops it; the requests it held go back to the queues.
+    """
+    from crawler.distributed import connect, wait_for_job, worker_name
+    from crawler.workers import run_worker
+
+    if redis_url is None:
+        fail("worker needs --redis URL (or $PORTAL_REDIS_URL): the crawl's queues are there")
+    job = wait_for_job(connect(redis_url))
+    status = run_worker(data_dir(ctx), job, redis_url, worker_name())
+    if status not in ("finished", "interrupted"):
+        fail(f"crawl {job.run_id}: this worker's part {status}")
+    click.echo(f"crawl {job.run_id}: this worker's part {status}", err=True)
+
+
+def print_crawl_summary(outcome: CrawlOutcome) -> None:
+    click.echo(f"crawl {outcome.run_id}: {outcome.status}")
+    for key, counters in outcome.sites.items():
+        click.echo(_site_row(key, site_figures(counters, outcome.modes.get(key), outcome.resumed)))
+    totals = outcome.totals
     click.echo(
-        f"  {'total':<24} {totals['pages_fetched']:>6} pages  {totals['articles_new']:>5} new  "
-        f"{totals['articles_updated']:>5} updated  {totals['articles_unchanged']:>5} unchanged  "
-        f"{totals['errors']:>4} errors" + _without(articles_without(site_stats.values()))
+        f"  {'total':<24} {totals.pages_fetched:>6} pages  {totals.articles_new:>5} new  "
+        f"{totals.articles_updated:>5} updated  {totals.articles_unchanged:>5} unchanged  "
+        f"{totals.errors:>4} errors" + _without(dict(totals.articles_without))
     )
 
 

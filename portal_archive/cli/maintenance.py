@@ -1,7 +1,8 @@
-"""Commands that keep the archive whole: index, import, verify, rebuild, CDX."""
+"""Commands that keep the archive whole: reindex, indexer, import, verify, rebuild, CDX."""
 
 from __future__ import annotations
 
+import signal
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -24,6 +25,8 @@ from portal_archive.cli.common import (
 
 # Often enough to show a long reindex is alive, rarely enough not to flood a log.
 PROGRESS_EVERY_SECONDS = 5.0
+# How soon the indexer notices it was asked to stop while it waits for the queue to fill.
+STOP_CHECK_SECONDS = 0.1
 
 
 class IndexingProgress:
@@ -70,6 +73,51 @@ def index_all(archive: Archive, directory: DataDir) -> None:
 def reindex(ctx: click.Context) -> None:
     """Rebuild the search index from the database (the source of truth)."""
     index_all(write_archive(ctx), data_dir(ctx))
+
+
+class SignalledStop:
+    """Set by SIGINT or SIGTERM once installed; waits sleep in short steps, since a signal
+    handler must not take the lock a ``threading.Event`` waits on."""
+
+    def __init__(self) -> None:
+        self.requested = False
+
+    def install(self) -> None:
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(signum, self._request)
+
+    def _request(self, _signum: int, _frame: object) -> None:
+        self.requested = True
+
+    def is_set(self) -> bool:
+        return self.requested
+
+    def wait(self, timeout: float | None = None) -> bool:
+        deadline = time.monotonic() + (timeout or 0.0)
+        while not self.requested and time.monotonic() < deadline:
+            time.sleep(STOP_CHECK_SECONDS)
+        return self.requested
+
+
+@click.command()
+@click.pass_context
+def indexer(ctx: click.Context) -> None:
+    """Index what crawls store, as they store it, until Ctrl-C or SIGTERM.
+
+    Every crawl queues the articles it stores or changes in the database.
+    `crawl` indexes them itself; crawls started with -s PORTAL_INDEX_IN_CRAWL=false (for
+    example on several machines sharing one --db) leave them to this command: run one per
+    archive, where its index is. Stopping it commits the batch it is writing; the rest stays
+    queued for the next indexer.
+    """
+    from search.indexer import ArticleIndex
+    from search.indexqueue import QueueIndexer
+
+    stop = SignalledStop()
+    stop.install()
+    queue = QueueIndexer(write_archive(ctx), ArticleIndex(data_dir(ctx).index_dir))
+    click.echo(f"indexing the queue of {queue.archive.display_url}; Ctrl-C stops", err=True)
+    click.echo(f"{queue.follow(stop)} queued articles indexed")
 
 
 @click.command("import")

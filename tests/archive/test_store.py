@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 from archive.doctext import DocumentText, TextStatus
 from archive.extract import ExtractedArticle, ImageRef
 from archive.legacy import LegacyEncoding
-from archive.models import Article, ArticleVersion, Capture, CrawlRun, Document
+from archive.models import Article, ArticleVersion, Capture, Document
 from archive.sites import SiteConfig
 from archive.store import ArchiveStore, CaptureRecord, SaveStatus, content_hash
 
@@ -85,9 +85,8 @@ def test_ensure_site_is_idempotent(store: ArchiveStore) -> None:
     assert store.ensure_site(SITE) == store.ensure_site(SITE)
 
 
-def test_capture_records_digest_and_run_counters_add_up(store: ArchiveStore) -> None:
+def test_capture_records_digest(store: ArchiveStore) -> None:
     site_id = store.ensure_site(SITE)
-    run_id = store.start_run(["stttt", "hatinh"])
     record = CaptureRecord(
         url="http://127.0.0.1:8002/a.html",
         final_url="http://127.0.0.1:8002/a.html",
@@ -95,19 +94,11 @@ def test_capture_records_digest_and_run_counters_add_up(store: ArchiveStore) -> 
         headers={"Content-Type": "text/html; charset=utf-8"},
         body=b"<html></html>",
     )
-    capture_id = store.record_capture(run_id, site_id, record)
-    store.save_site_counters(run_id, "stttt", {"pages_fetched": 1})
-    # Saved again as the crawl goes on: the latest counters replace the site's earlier ones.
-    store.save_site_counters(run_id, "stttt", {"pages_fetched": 3, "errors": 1})
-    store.save_site_counters(run_id, "hatinh", {"pages_fetched": 2, "articles_new": 1})
-    store.finish_run(run_id, "finished")
+    capture_id = store.record_capture(None, site_id, record)
     with store.archive.sessions() as session:
         capture = session.get_one(Capture, capture_id)
-        run = session.get_one(CrawlRun, run_id)
     assert capture.payload_digest == "sha1:SQPPW43I4RVSPOJX2NFQP7CNIHNADMAC"
     assert capture.content_type == "text/html; charset=utf-8"
-    assert (run.pages_fetched, run.errors, run.articles_new, run.status) == (5, 1, 1, "finished")
-    assert set(run.site_stats) == {"stttt", "hatinh"}
 
 
 def test_naive_datetimes_are_refused(store: ArchiveStore) -> None:

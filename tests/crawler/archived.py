@@ -8,7 +8,8 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from archive.db import Archive, open_archive, sqlite_url
+from archive.datadir import DataDir
+from archive.db import Archive, open_archive
 from archive.models import Article, Capture
 from archive.profiles import FAMILIES
 from testbed import Testbed
@@ -17,15 +18,35 @@ from tests.helpers import run_cli
 ARTICLES = 150
 
 
+@dataclass(frozen=True)
+class Database:
+    """Where crawls archive: the data directory's own SQLite file (``url`` None), or the
+    database ``--db URL`` names."""
+
+    url: str | None = None
+
+    @property
+    def options(self) -> tuple[str, ...]:
+        """What the command line is given, before the command, to use it."""
+        return () if self.url is None else ("--db", self.url)
+
+    def url_of(self, data: Path) -> str:
+        return DataDir.resolve(data, self.url).db_url
+
+
+DATA_DIRECTORY_DATABASE = Database()
+
+
 @dataclass
 class CrawledArchive:
     data: Path
     config: Path
     sites: list[str]
+    database: Database = DATA_DIRECTORY_DATABASE
 
     @property
     def archive(self) -> Archive:
-        return open_archive(sqlite_url(self.data / "archive.sqlite3"))
+        return open_archive(self.database.url_of(self.data))
 
     @property
     def warc_dir(self) -> Path:
@@ -46,7 +67,7 @@ class CrawledArchive:
             return list(session.scalars(select(Capture).order_by(Capture.id)))
 
     def cli(self, *args: str | Path) -> subprocess.CompletedProcess[str]:
-        return run_cli(self.data, *args)
+        return run_cli(self.data, *self.database.options, *args)
 
 
 def crawlable_sites(testbed: Testbed) -> list[str]:
@@ -54,11 +75,14 @@ def crawlable_sites(testbed: Testbed) -> list[str]:
     return [site.key for site in testbed.sites if site.family in FAMILIES]
 
 
-def crawl(testbed: Testbed, data: Path, *extra: str) -> subprocess.CompletedProcess[str]:
-    """One ``portal-archive crawl`` of every crawlable site of ``testbed`` into ``data``."""
+def crawl(
+    testbed: Testbed, data: Path, *extra: str, database: Database = DATA_DIRECTORY_DATABASE
+) -> subprocess.CompletedProcess[str]:
+    """One ``portal-archive crawl`` of every crawlable site of ``testbed`` into ``data`` (and
+    ``database``)."""
     config = data.parent / "sites.toml"
     testbed.write_sites(config)
-    result = run_cli(data, "crawl", "--config", config, "--delay", "0", *extra,
-                     *crawlable_sites(testbed))  # fmt: skip
+    result = run_cli(data, *database.options, "crawl", "--config", config, "--delay", "0",
+                     *extra, *crawlable_sites(testbed))  # fmt: skip
     assert result.returncode == 0, result.stderr
     return result

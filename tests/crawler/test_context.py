@@ -26,6 +26,7 @@ from crawler.extensions import site_counters
 from crawler.items import ArticlePage
 from crawler.pipelines import ArchivePipeline
 from crawler.spiders.portal import PortalSpider
+from tests.crawler.extracting import InProcessExtraction
 from tests.helpers import write_sites_config
 
 BASE = "http://127.0.0.1:8002"
@@ -171,7 +172,8 @@ def test_the_spider_reads_each_page_with_the_version_of_its_template(
 @pytest.fixture
 def pipeline(settings: dict[str, Any]) -> Iterator[tuple[ArchivePipeline, Crawler]]:
     crawler = get_crawler(PortalSpider, settings)
-    yield ArchivePipeline(crawler, CrawlContext.open(crawler.settings, site_of(settings))), crawler
+    context = CrawlContext.open(crawler.settings, site_of(settings))
+    yield ArchivePipeline(crawler, context, InProcessExtraction()), crawler
 
 
 def test_the_pipeline_stores_the_version_that_read_each_page(
@@ -196,6 +198,6 @@ def test_the_pipeline_counts_the_archived_articles_without_each_field(
         archive_pipeline.process_item(ArticlePage(url=url, site_key="stttt", html=html))
     assert crawler.stats is not None
     counters = site_counters(crawler.stats)
-    assert counters["articles_without"] == {"title": 1, "published": 0, "author": 1, "body": 0}
+    assert counters.articles_without == {"title": 1, "published": 0, "author": 1, "body": 0}
     # The author is not required: only the untitled article misses a required field.
-    assert counters["articles_missing_fields"] == 1
+    assert counters.articles_missing_fields == 1

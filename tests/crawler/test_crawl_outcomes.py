@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from archive.db import open_archive, sqlite_url
-from archive.store import ArchiveStore
+from archive.runs import CrawlRuns
 from crawler.locks import crawl_lock
 from tests.crawler.test_cli_errors import assert_one_error_line, closed_port
 from tests.helpers import run_cli, serve_pages, write_sites_config
@@ -104,16 +104,16 @@ def test_a_crawl_that_archived_nothing_says_why_in_crawls_and_report(tmp_path: P
     assert failures.stdout == "no failures in crawl 1\n"
 
 
-def empty_archive(data: Path) -> ArchiveStore:
+def empty_archive(data: Path) -> CrawlRuns:
     data.mkdir()
-    return ArchiveStore(open_archive(sqlite_url(data / "archive.sqlite3")))
+    return CrawlRuns(open_archive(sqlite_url(data / "archive.sqlite3")))
 
 
 def test_crawls_has_a_header_and_a_mode_and_says_when_there_are_none(tmp_path: Path) -> None:
     data = tmp_path / "data"
-    store = empty_archive(data)
+    runs = empty_archive(data)
     assert run_cli(data, "crawls").stdout == "no crawls yet\n"
-    store.finish_run(store.start_run(["stttt"], mode="incremental"), "finished")
+    runs.finish(runs.start(["stttt"], mode="incremental"), "finished")
     header, row = run_cli(data, "crawls").stdout.splitlines()
     assert header.split() == [
         "RUN", "STARTED", "FINISHED", "STATUS", "MODE", "PAGES",
@@ -124,8 +124,7 @@ def test_crawls_has_a_header_and_a_mode_and_says_when_there_are_none(tmp_path: P
 
 def test_a_killed_run_shows_interrupted_with_how_to_resume(tmp_path: Path) -> None:
     data = tmp_path / "data"
-    store = empty_archive(data)
-    store.start_run(["stttt", "kyanh"])
+    empty_archive(data).start(["stttt", "kyanh"])
     # A crawl still holding one of its sites is running indeed.
     with crawl_lock(data / "jobs", ["kyanh"]):
         [run] = json.loads(run_cli(data, "crawls", "--json").stdout)

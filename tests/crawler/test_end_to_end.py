@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 import pytest
 from sqlalchemy import select
 
-from archive.db import open_archive, sqlite_url
+from archive.db import open_archive
 from archive.models import Article, Capture
 from archive.sites import load_sites
 from archive.urls import canonical_url
@@ -22,6 +22,7 @@ from search.analysis import fold
 from search.filters import SearchFilters
 from search.query import search
 from testbed import Testbed as Replica
+from tests.crawler.archived import Database
 from tests.helpers import run_cli
 
 pytestmark = pytest.mark.e2e
@@ -36,28 +37,33 @@ class Crawled:
     gold: list[dict[str, str]]
     first: subprocess.CompletedProcess[str]
     second: subprocess.CompletedProcess[str]
+    database: Database
 
     def articles(self) -> dict[str, Article]:
-        archive = open_archive(sqlite_url(self.data / "archive.sqlite3"))
+        archive = open_archive(self.database.url_of(self.data))
         with archive.sessions() as session:
             return {article.url: article for article in session.scalars(select(Article))}
 
     def captures(self) -> list[Capture]:
-        archive = open_archive(sqlite_url(self.data / "archive.sqlite3"))
+        archive = open_archive(self.database.url_of(self.data))
         with archive.sessions() as session:
             return list(session.scalars(select(Capture)))
 
+    def cli(self, *args: str | Path) -> subprocess.CompletedProcess[str]:
+        return run_cli(self.data, *self.database.options, *args)
+
 
 @pytest.fixture(scope="module")
-def crawled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Crawled]:
+def crawled(tmp_path_factory: pytest.TempPathFactory, database: Database) -> Iterator[Crawled]:
     workdir = tmp_path_factory.mktemp("e2e")
     data, config = workdir / "data", workdir / "sites.toml"
+    crawl = (*database.options, "crawl", "--config", config, "--delay", "0")
     with Replica(articles=300, seed=1) as testbed:
         testbed.write_sites(config)
         gold = testbed.gold()
-        first = run_cli(data, "crawl", "--config", config, "--delay", "0")
-        second = run_cli(data, "crawl", "--config", config, "--delay", "0", "--full")
-    yield Crawled(data, config, gold, first, second)
+        first = run_cli(data, *crawl)
+        second = run_cli(data, *crawl, "--full")
+    yield Crawled(data, config, gold, first, second, database)
 
 
 def test_crawl_succeeds_and_summarises(crawled: Crawled) -> None:
@@ -116,7 +122,7 @@ def test_every_article_is_found_by_its_unaccented_title(crawled: Crawled) -> Non
 
 
 def test_seed_article_is_first_for_the_demo_query(crawled: Crawled) -> None:
-    result = run_cli(crawled.data, "search", "dau an nganh thong tin", "--json")
+    result = crawled.cli("search", "dau an nganh thong tin", "--json")
     assert result.returncode == 0, result.stderr
     hits = json.loads(result.stdout)["hits"]
     assert hits[0]["title"] == SEED_TITLE
@@ -126,10 +132,10 @@ def test_seed_article_is_first_for_the_demo_query(crawled: Crawled) -> None:
 
 
 def test_stats_and_export_cover_the_archive(crawled: Crawled) -> None:
-    stats = json.loads(run_cli(crawled.data, "stats", "--json").stdout)
+    stats = json.loads(crawled.cli("stats", "--json").stdout)
     assert stats["articles"] == len(crawled.gold)
     assert stats["last_crawl"]["status"] == "finished"
-    exported = run_cli(crawled.data, "export", "--format", "jsonl").stdout.splitlines()
+    exported = crawled.cli("export", "--format", "jsonl").stdout.splitlines()
     records = {record["url"]: record for record in map(json.loads, exported)}
     seed = next(record for record in records.values() if record["title"] == SEED_TITLE)
     assert seed["published"] == "2020-12-25T09:04:00+07:00"
@@ -137,12 +143,12 @@ def test_stats_and_export_cover_the_archive(crawled: Crawled) -> None:
 
 
 def test_crawls_lists_both_runs(crawled: Crawled) -> None:
-    runs = json.loads(run_cli(crawled.data, "crawls", "--json").stdout)
+    runs = json.loads(crawled.cli("crawls", "--json").stdout)
     assert [(run["id"], run["status"]) for run in runs] == [(1, "finished"), (2, "finished")]
     assert runs[0]["articles_new"] == len(crawled.gold)
     assert runs[1]["articles_unchanged"] == len(crawled.gold)
     assert runs[1]["articles_new"] == 0
-    header, *lines = run_cli(crawled.data, "crawls").stdout.splitlines()
+    header, *lines = crawled.cli("crawls").stdout.splitlines()
     assert header.split()[5:9] == ["PAGES", "NEW", "UPDATED", "UNCHANGED"]
     assert [line.split()[6:9] for line in lines] == [
         [str(len(crawled.gold)), "0", "0"],
@@ -151,7 +157,7 @@ def test_crawls_lists_both_runs(crawled: Crawled) -> None:
 
 
 def test_report_gives_each_site_and_the_totals(crawled: Crawled) -> None:
-    report = json.loads(run_cli(crawled.data, "report", "2", "--json").stdout)
+    report = json.loads(crawled.cli("report", "2", "--json").stdout)
     sites = report["sites"]
     assert set(sites) == set(load_sites(crawled.config))
     totals = report["totals"]
@@ -167,14 +173,14 @@ def test_report_gives_each_site_and_the_totals(crawled: Crawled) -> None:
     # Every gold article has all its fields, and the re-crawl archived each one again.
     assert totals["articles_without"] == {"title": 0, "published": 0, "author": 0, "body": 0}
     assert totals["pages_per_s"] > 0
-    text = run_cli(crawled.data, "report", "2").stdout.splitlines()
+    text = crawled.cli("report", "2").stdout.splitlines()
     assert text[0].startswith("crawl 2 (finished), full, started ")
     assert len(text) == 2 + len(sites)
     assert text[-1].split()[:2] == ["total", str(totals["pages_fetched"])]
 
 
 def test_report_of_an_unknown_run_is_one_error_line(crawled: Crawled) -> None:
-    result = run_cli(crawled.data, "report", "99")
+    result = crawled.cli("report", "99")
     assert result.returncode == 1
     assert result.stderr.strip().splitlines() == [
         "Error: no crawl run 99; `portal-archive crawls` lists them"

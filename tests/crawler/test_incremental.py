@@ -18,7 +18,7 @@ from archive.sites import load_sites
 from archive.urls import canonical_url
 from testbed import Testbed as Replica
 from testbed import free_port_base
-from tests.crawler.archived import CrawledArchive, crawl
+from tests.crawler.archived import CrawledArchive, Database, crawl
 
 pytestmark = pytest.mark.e2e
 SEED = 4
@@ -43,7 +43,7 @@ def _later_day(gold: list[dict[str, object]]) -> date:
 
 
 @pytest.fixture(scope="module")
-def crawls(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Crawls]:
+def crawls(tmp_path_factory: pytest.TempPathFactory, database: Database) -> Iterator[Crawls]:
     data = tmp_path_factory.mktemp("incremental") / "data"
     port_base = free_port_base()
     with Replica(articles=ARTICLES, seed=SEED) as everything:
@@ -52,15 +52,15 @@ def crawls(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Crawls]:
     outputs = []
     with Replica(articles=ARTICLES, seed=SEED, port_base=port_base, as_of=before) as testbed:
         gold_before = testbed.gold()
-        outputs.append(crawl(testbed, data).stdout)
-        outputs.append(crawl(testbed, data).stdout)
+        outputs.append(crawl(testbed, data, database=database).stdout)
+        outputs.append(crawl(testbed, data, database=database).stdout)
     with Replica(
         articles=ARTICLES, seed=SEED, port_base=port_base, as_of=today, revision=2
     ) as testbed:
         gold_after = testbed.gold()
         edited = {canonical_url(url) for url in testbed.edited_urls()}
-        outputs.append(crawl(testbed, data).stdout)
-    archive = CrawledArchive(data, data.parent / "sites.toml", [])
+        outputs.append(crawl(testbed, data, database=database).stdout)
+    archive = CrawledArchive(data, data.parent / "sites.toml", [], database)
     yield Crawls(archive, gold_before, gold_after, edited, outputs)
 
 

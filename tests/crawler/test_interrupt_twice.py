@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.resume import census, db_count, start_crawl, wait_until_stored
+from bench.resume import census, db_count, local_archive, start_crawl, wait_until_stored
 from search.indexer import indexed_hashes
 from testbed import Testbed as Replica
 from tests.helpers import run_cli
@@ -63,6 +63,6 @@ def test_a_second_ctrl_c_leaves_the_run_resumable_and_every_article_searchable(
     assert resumed.returncode == 0, resumed.stderr
     runs = json.loads(run_cli(data, "crawls", "--json").stdout)
     assert [(run["id"], run["status"]) for run in runs] == [(1, "finished")]
-    figures = census(data, testbed.gold())
+    figures = census(local_archive(data), testbed.gold())
     assert (figures.archived, figures.missing, figures.unexpected) == (ARTICLES, 0, 0)
     assert indexed_hashes(data / "index") == stored_hashes(data)

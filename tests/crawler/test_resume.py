@@ -5,16 +5,16 @@ from __future__ import annotations
 import json
 import signal
 import subprocess
-from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from sqlalchemy import select
 
-from archive.db import Archive, sqlite_url
+from archive.db import Archive
+from archive.frontier import FrontierEntry, FrontierStore
 from archive.models import Article, Capture, CrawlRun
+from archive.runs import Counting, CrawlRuns, SiteCounters
 from archive.sites import load_sites
 from archive.store import ArchiveStore, CaptureRecord
 from archive.warc import WarcLocation, warc_files
@@ -22,12 +22,11 @@ from bench.resume import (
     census,
     db_count,
     kill_when_stored,
+    local_archive,
     start_crawl,
     wait_until_stored,
     warcio_check,
 )
-from crawler.extensions import SUMMED_COUNTERS, merge_counters
-from crawler.frontier import FrontierEntry, FrontierStore
 from testbed import Testbed as Replica
 from tests.archive.test_store import SITE
 from tests.helpers import run_cli
@@ -58,7 +57,7 @@ def runs(data: Path) -> list[tuple[int, str]]:
 
 
 def assert_archive_is_exactly_the_gold(data: Path, testbed: Replica) -> None:
-    figures = census(data, testbed.gold())
+    figures = census(local_archive(data), testbed.gold())
     assert (figures.archived, figures.missing, figures.unexpected) == (ARTICLES, 0, 0)
     assert figures.extra_versions == 0
     files, checked = warcio_check(data / "warc")
@@ -135,84 +134,42 @@ def test_ctrl_c_stops_cleanly_and_the_same_command_continues(
 
 
 @pytest.fixture
-def stores(tmp_path: Path) -> tuple[ArchiveStore, FrontierStore]:
-    archive = Archive(sqlite_url(tmp_path / "archive.sqlite3"))
+def stores(any_database_url: str) -> tuple[ArchiveStore, CrawlRuns, FrontierStore]:
+    archive = Archive(any_database_url)
     archive.create_schema()
-    return ArchiveStore(archive), FrontierStore(archive)
+    return ArchiveStore(archive), CrawlRuns(archive), FrontierStore(archive)
 
 
 def test_only_the_newest_run_of_the_same_sites_resumes_unless_it_ended(
-    stores: tuple[ArchiveStore, FrontierStore],
+    stores: tuple[ArchiveStore, CrawlRuns, FrontierStore],
 ) -> None:
-    store, frontier = stores
-    interrupted = store.start_run(["stttt", "hatinh"])
-    store.finish_run(interrupted, "interrupted")
-    assert frontier.resumable_run(["hatinh", "stttt"]) == interrupted
-    assert frontier.resumable_run(["stttt"]) is None
-    killed = store.start_run(["hatinh", "stttt"])
-    assert frontier.resumable_run(["stttt", "hatinh"]) == killed
-    store.finish_run(killed, "stalled")
-    assert frontier.resumable_run(["stttt", "hatinh"]) is None
+    _, runs, _ = stores
+    interrupted = runs.start(["stttt", "hatinh"])
+    runs.finish(interrupted, "interrupted")
+    assert runs.resumable(["hatinh", "stttt"]) == interrupted
+    assert runs.resumable(["stttt"]) is None
+    killed = runs.start(["hatinh", "stttt"])
+    assert runs.resumable(["stttt", "hatinh"]) == killed
+    runs.finish(killed, "stalled")
+    assert runs.resumable(["stttt", "hatinh"]) is None
 
 
 def test_reopening_a_run_counts_the_resumption_and_keeps_mode_and_counters(
-    stores: tuple[ArchiveStore, FrontierStore],
+    stores: tuple[ArchiveStore, CrawlRuns, FrontierStore],
 ) -> None:
-    store, frontier = stores
-    run_id = store.start_run(["stttt", "hatinh"])
-    store.set_site_mode(run_id, "stttt", "incremental")
-    store.save_site_counters(run_id, "stttt", {"pages_fetched": 3})
-    store.finish_run(run_id, "interrupted")
-    frontier.reopen_run(run_id)
-    frontier.reopen_run(run_id)
-    with store.archive.sessions() as session:
+    _, runs, _ = stores
+    run_id = runs.start(["stttt", "hatinh"])
+    runs.set_site_mode(run_id, "stttt", "incremental")
+    runs.save_counters(Counting(run_id, "stttt", "main", 0), SiteCounters(pages_fetched=3))
+    runs.finish(run_id, "interrupted")
+    runs.reopen(run_id)
+    runs.reopen(run_id)
+    with runs.archive.sessions() as session:
         run = session.get_one(CrawlRun, run_id)
-    assert (run.status, run.pages_fetched, run.finished_at) == ("running", 3, None)
-    assert run.site_stats == {
-        "stttt": {"mode": "incremental", "pages_fetched": 3, "resumed": 2},
-        "hatinh": {"resumed": 2},
-    }
-
-
-def part_counters(
-    pages: int, failed: list[dict[str, str]], traps: dict[str, int]
-) -> dict[str, Any]:
-    """A site's counters as ``site_counters`` reads them from one process's stats."""
-    return {
-        **dict.fromkeys(SUMMED_COUNTERS, 0),
-        "pages_fetched": pages,
-        "articles_new": pages // 2,
-        "errors": len(failed),
-        "failures": Counter(failure["reason"] for failure in failed),
-        "failed": failed,
-        "traps": traps,
-        "articles_without": {"title": 0, "published": pages // 10, "author": 1, "body": 0},
-        "started": f"2026-01-0{pages % 9 + 1}T00:00:00+00:00",
-        "duration_s": 10.0,
-        "pages_per_s": pages / 10,
-        "finish_reason": "shutdown",
-    }
-
-
-def test_the_counters_of_a_resumed_run_add_up_over_its_parts() -> None:
-    timeout = {"url": "http://127.0.0.1:8002/a.html", "reason": "timeout"}
-    gone = {"url": "http://127.0.0.1:8002/b.html", "reason": "HTTP 410"}
-    earlier = {"mode": "full", "resumed": 1, **part_counters(30, [timeout], {"long_url": 2})}
-    current = part_counters(50, [gone, timeout], {"long_url": 1, "deep_path": 4})
-    current["finish_reason"] = "finished"
-    merged = merge_counters(earlier, current)
-    assert (merged["pages_fetched"], merged["articles_new"], merged["errors"]) == (80, 40, 3)
-    assert merged["failures"] == {"timeout": 2, "HTTP 410": 1}
-    assert merged["failed"] == [timeout, gone, timeout]
-    assert merged["traps"] == {"long_url": 3, "deep_path": 4}
-    # Fields no article lacked stay in the report, at zero.
-    assert merged["articles_without"] == {"title": 0, "published": 8, "author": 2, "body": 0}
-    assert (merged["started"], merged["duration_s"], merged["pages_per_s"]) == (
-        earlier["started"], 20.0, 4.0,
-    )  # fmt: skip
-    assert merged["finish_reason"] == "finished"
-    # A site's first part has nothing before it.
-    assert merge_counters({"mode": "full"}, current) == current
+    assert (run.status, run.resumed, run.finished_at) == ("running", 2, None)
+    assert runs.part(run_id) == 2
+    assert runs.site_mode(run_id, "stttt") == "incremental"
+    assert runs.site_counters(run_id) == {"stttt": SiteCounters(pages_fetched=3)}
 
 
 def capture_at(store: ArchiveStore, run_id: int, url: str, offset: int) -> int:
@@ -228,10 +185,10 @@ def capture_at(store: ArchiveStore, run_id: int, url: str, offset: int) -> int:
 
 
 def test_captures_cut_off_a_warc_file_are_forgotten_and_their_pages_fetched_again(
-    stores: tuple[ArchiveStore, FrontierStore],
+    stores: tuple[ArchiveStore, CrawlRuns, FrontierStore],
 ) -> None:
-    store, frontier = stores
-    run_id = store.start_run(["stttt"])
+    store, runs, frontier = stores
+    run_id = runs.start(["stttt"])
     url = "http://127.0.0.1:8002/a.html"
     kept = capture_at(store, run_id, "http://127.0.0.1:8002/", 0)
     lost = capture_at(store, run_id, url, 1000)

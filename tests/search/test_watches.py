@@ -14,6 +14,7 @@ from archive.datadir import DataDir
 from archive.db import Archive, open_archive
 from archive.extract import ExtractedArticle
 from archive.models import Article, SavedSearch, SavedSearchMatch
+from archive.runs import CrawlRuns
 from archive.sites import SiteConfig
 from archive.store import ArchiveStore
 from search import watches
@@ -126,7 +127,7 @@ def test_a_saved_search_starts_from_what_it_matches_now(small: SmallArchive) -> 
 def test_a_check_records_only_new_matches_with_their_run(small: SmallArchive) -> None:
     small.add("Chuyển đổi số tại Hà Tĩnh")
     small.search("chuyen-doi-so", "chuyen doi so")
-    run_id = small.store.start_run(["stttt"])
+    run_id = CrawlRuns(small.archive).start(["stttt"])
     later = [small.add("Chuyển đổi số ở xã"), small.add("Hội thảo chuyển đổi số")]
     small.add("Lễ hội mùa xuân")
 

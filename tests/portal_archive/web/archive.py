@@ -13,6 +13,7 @@ from archive.datadir import DataDir
 from archive.db import open_archive
 from archive.extract import AttachmentRef, ExtractedArticle, ImageRef
 from archive.models import Article, Document
+from archive.runs import MAIN_WORKER, Counting, CrawlRuns, SiteCounters
 from archive.sites import SiteConfig
 from archive.store import ArchiveStore, CaptureRecord
 from archive.warc import HttpExchange, WarcWriter
@@ -62,9 +63,9 @@ CAPTURED_HTML = (
 
 # What the crawl recorded per site: counters, and failures by reason.
 CRAWL_COUNTERS = {
-    "stttt": {"mode": "full", "pages_fetched": 40, "articles_new": 18, "errors": 3,
-              "failures": {"HTTP 404": 2, "timeout": 1}},
-    "sgd": {"mode": "full", "pages_fetched": 20, "articles_new": 9, "errors": 0},
+    "stttt": SiteCounters(pages_fetched=40, articles_new=18,
+                          failures={"HTTP 404": 2, "timeout": 1}),
+    "sgd": SiteCounters(pages_fetched=20, articles_new=9),
 }  # fmt: skip
 
 
@@ -182,8 +183,10 @@ def build_web_archive(data: DataDir) -> WebArchive:
         session.add(report_document())
     with store.archive.sessions() as session:
         ArticleIndex(data.index_dir).add(session.scalars(select(Article)).all())
-    run_id = store.start_run(list(CRAWL_COUNTERS))
+    runs = CrawlRuns(store.archive)
+    run_id = runs.start(list(CRAWL_COUNTERS))
     for key, counters in CRAWL_COUNTERS.items():
-        store.save_site_counters(run_id, key, counters)
-    store.finish_run(run_id, "finished")
+        runs.set_site_mode(run_id, key, "full")
+        runs.save_counters(Counting(run_id, key, MAIN_WORKER, 0), counters)
+    runs.finish(run_id, "finished")
     return WebArchive(data, seed_id, copy_id, hostile_id, run_id)
