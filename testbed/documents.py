@@ -252,6 +252,9 @@ _DOCX_RELATIONSHIPS = (
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
 
+DOCX_TIME = (2020, 1, 1, 0, 0, 0)
+
+
 def docx(paragraphs: list[str]) -> bytes:
     """A DOCX of ``paragraphs``, the first centred and bold as a document's heading."""
     body = "".join(_docx_paragraph(text, heading=i == 0) for i, text in enumerate(paragraphs))
@@ -261,10 +264,17 @@ def docx(paragraphs: list[str]) -> bytes:
         '<w:sectPr><w:pgSz w:w="11906" w:h="16838"/></w:sectPr></w:body></w:document>'
     )
     out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as package:
-        package.writestr("[Content_Types].xml", _DOCX_CONTENT_TYPES)
-        package.writestr("_rels/.rels", _DOCX_RELATIONSHIPS)
-        package.writestr("word/document.xml", document)
+    parts = {
+        "[Content_Types].xml": _DOCX_CONTENT_TYPES,
+        "_rels/.rels": _DOCX_RELATIONSHIPS,
+        "word/document.xml": document,
+    }
+    with zipfile.ZipFile(out, "w") as package:
+        for name, text in parts.items():
+            # A fixed time: a zip entry otherwise carries the clock's, and the same document
+            # must be the same bytes whenever it is served.
+            entry = zipfile.ZipInfo(name, date_time=DOCX_TIME)
+            package.writestr(entry, text, compress_type=zipfile.ZIP_DEFLATED)
     return out.getvalue()
 
 
