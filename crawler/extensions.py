@@ -20,7 +20,7 @@ from crawler.failures import FAILED_URLS, FAILURE_COUNT_PREFIX
 ARTICLES_WITHOUT_PREFIX = "archive/articles_without/"
 
 
-def site_counters(stats: StatsCollector) -> SiteCounters:
+def counters_from_stats(stats: StatsCollector) -> SiteCounters:
     """A site's crawl counters and failure reasons, read from the crawler's stats."""
     values = stats.get_stats()
     failures = {
@@ -114,7 +114,7 @@ class ArchiveRecorder:
         )
 
     def save_counters(self) -> None:
-        self.runs.save_counters(self.counting, site_counters(self.stats))
+        self.runs.save_counters(self.counting, counters_from_stats(self.stats))
 
     def spider_closed(self, reason: str) -> None:
         if self.task is not None and self.task.running:
@@ -154,7 +154,7 @@ class ProgressReporter:
         self.task.start(self.interval, now=False)
 
     def report(self) -> None:
-        counters = site_counters(self.stats)
+        counters = counters_from_stats(self.stats)
         print(
             f"[{self.site_key}] {counters.pages_fetched} pages, "
             f"{counters.articles_new} new, {counters.articles_updated} updated, "

@@ -22,7 +22,7 @@ from archive.profiles.portalfolder import PortalFolderV1
 from archive.profiles.xpath import has_class
 from archive.sites import SiteConfig, load_sites
 from crawler.context import NO_PROFILES_SETTING, CrawlContext, crawl_context
-from crawler.extensions import site_counters
+from crawler.extensions import counters_from_stats
 from crawler.items import ArticlePage
 from crawler.pipelines import ArchivePipeline
 from crawler.spiders.portal import PortalSpider
@@ -197,7 +197,7 @@ def test_the_pipeline_counts_the_archived_articles_without_each_field(
     for url, html in pages.items():
         archive_pipeline.process_item(ArticlePage(url=url, site_key="stttt", html=html))
     assert crawler.stats is not None
-    counters = site_counters(crawler.stats)
+    counters = counters_from_stats(crawler.stats)
     assert counters.articles_without == {"title": 1, "published": 0, "author": 1, "body": 0}
     # The author is not required: only the untitled article misses a required field.
     assert counters.articles_missing_fields == 1

@@ -14,7 +14,7 @@ from archive.runs import MAIN_WORKER, FailedPage, SiteCounters
 from archive.sites import load_sites
 from archive.stats import run_report
 from crawler.context import CrawlContext
-from crawler.extensions import ARTICLES_WITHOUT_PREFIX, ArchiveRecorder, site_counters
+from crawler.extensions import ARTICLES_WITHOUT_PREFIX, ArchiveRecorder, counters_from_stats
 from crawler.failures import FAILED_URLS, FAILURE_COUNT_PREFIX
 from crawler.spiders.portal import PortalSpider
 from tests.helpers import write_sites_config
@@ -68,7 +68,7 @@ def test_the_counters_are_read_from_the_crawlers_stats(settings: dict[str, Any])
             "finish_reason": "finished",
         },
     )
-    assert site_counters(recorder.stats) == SiteCounters(
+    assert counters_from_stats(recorder.stats) == SiteCounters(
         pages_fetched=20,
         articles_new=7,
         articles_without={"title": 0, "published": 0, "author": 2, "body": 0},

@@ -18,7 +18,7 @@ from twisted.python.failure import Failure
 
 from archive.profiles import Family, ProfileNotFound, get_family
 from crawler.context import CrawlContext
-from crawler.extensions import site_counters
+from crawler.extensions import counters_from_stats
 from crawler.extraction import ExtractionPool, PageExtraction, extract_page, sendable_family
 from crawler.items import ArticlePage
 from crawler.pipelines import ArchivePipeline
@@ -115,4 +115,4 @@ def test_a_page_that_cannot_be_extracted_is_counted_and_dropped(tmp_path: Path) 
     assert isinstance(outcome[0], Failure) and outcome[0].check(DropItem)
     assert crawler.stats is not None
     assert crawler.stats.get_value("archive/extraction_errors") == 1
-    assert site_counters(crawler.stats).articles_new == 0
+    assert counters_from_stats(crawler.stats).articles_new == 0
