@@ -201,6 +201,13 @@ def run_warc_files(directory: Path, run_id: int, site_key: str) -> list[Path]:
     return sorted(directory.glob(f"{_stem(run_id, site_key)}-*{WARC_SUFFIX}"))
 
 
+def last_written(paths: list[Path]) -> list[Path]:
+    """The newest of ``paths`` (in written order) per writer: the files a crash can have left
+    with a torn last record, since every writer appends to its newest file only."""
+    newest = {path.name.rsplit("-", 1)[0]: path for path in paths}
+    return list(newest.values())
+
+
 def complete_length(path: Path) -> int:
     """How many bytes of the WARC file at ``path`` hold complete records.
 

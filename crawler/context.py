@@ -87,12 +87,14 @@ class CrawlContext:
         data_dir = data_dir_from(settings)
         store = ArchiveStore(open_archive(data_dir.db_url))
         given_run: int | None = settings.getint("PORTAL_RUN_ID") or None
-        frontier: Frontier = FrontierStore(store.archive)
+        frontier: Frontier
         if settings.getbool("PORTAL_DISTRIBUTED"):
             # Imported here: the distributed components find their context through this module.
             from crawler.distributed import worker_frontier
 
             frontier = worker_frontier(settings, site.key)
+        else:
+            frontier = FrontierStore(store.archive)
         return cls(
             site=site,
             family=get_family("generic" if settings.getbool(NO_PROFILES_SETTING) else site.family),

@@ -33,7 +33,7 @@ from archive.db import Archive
 from archive.frontier import FrontierEntry, FrontierStore
 from archive.models import Article, with_what_the_index_reads
 from archive.runs import CrawlRuns
-from archive.warc import repair_warc, run_warc_files
+from archive.warc import last_written, repair_warc, run_warc_files
 from crawler.context import Frontier, crawl_context
 from crawler.pageoutput import PageOutputMiddleware
 from search.indexer import ArticleIndex
@@ -49,20 +49,28 @@ def resume_run(archive: Archive, data_dir: DataDir, site_keys: list[str]) -> int
     """Reopens the resumable run of these sites, its WARC files repaired and the articles it
     stored indexed; None if there is none."""
     runs = CrawlRuns(archive)
-    frontier = FrontierStore(archive)
     run_id = runs.resumable(site_keys)
     if run_id is None:
         return None
+    repair_run_warcs(archive, data_dir, run_id, site_keys)
+    catch_up_index(archive, data_dir.index_dir)
+    runs.reopen(run_id)
+    return run_id
+
+
+def repair_run_warcs(
+    archive: Archive, data_dir: DataDir, run_id: int, site_keys: list[str]
+) -> None:
+    """Cuts a torn last record off the files the run's writers (one per site, or one per site
+    and worker) were writing when they died, and forgets the captures it held; their pages
+    become pending again."""
+    frontier = FrontierStore(archive)
     for site_key in site_keys:
-        # Only the newest file of a site was being written when the crawl died.
-        for path in run_warc_files(data_dir.warc_dir, run_id, site_key)[-1:]:
+        for path in last_written(run_warc_files(data_dir.warc_dir, run_id, site_key)):
             kept = repair_warc(path)
             lost = frontier.drop_lost_captures(run_id, path.name, kept)
             if lost:
                 logger.warning("%s: cut a torn record off, %d captures lost", path.name, lost)
-    catch_up_index(archive, data_dir.index_dir)
-    runs.reopen(run_id)
-    return run_id
 
 
 def catch_up_index(archive: Archive, index_dir: Path) -> int:

@@ -29,11 +29,9 @@ from redis import Redis
 from scrapy.crawler import CrawlerProcess
 
 from archive.datadir import DB_ENV, DataDir
-from archive.db import Archive, open_archive
-from archive.frontier import FrontierStore
+from archive.db import open_archive
 from archive.runs import CrawlRuns
 from archive.sites import SiteConfig
-from archive.warc import repair_warc, run_warc_files
 from crawler.distributed import (
     CrawlJob,
     connect,
@@ -44,6 +42,7 @@ from crawler.distributed import (
     publish_job,
     work_left,
 )
+from crawler.frontier import repair_run_warcs
 from crawler.locks import crawl_lock
 from crawler.runner import CrawlOutcome, add_site_crawlers, crawl_settings, outcome_of, run_status
 from search.indexer import ArticleIndex
@@ -90,6 +89,8 @@ def run_distributed_crawl(
     with crawl_lock(data_dir.jobs_dir, keys):
         archive = open_archive(data_dir.db_url)
         runs = CrawlRuns(archive)
+        # Not `resume_run`: workers of a killed coordinator may still be writing their WARC
+        # files; they are repaired once the run's workers are done.
         run_id = runs.resumable(keys)
         if run_id is None:
             run_id = runs.start(keys)
@@ -103,7 +104,8 @@ def run_distributed_crawl(
         status = "interrupted" if left else "finished"
         if left:
             logger.warning("crawl %d: %d requests left for a later run of it", run_id, left)
-        _repair_warcs(archive, data_dir, run_id, keys)
+        # A worker killed in this run may have left a torn record too.
+        repair_run_warcs(archive, data_dir, run_id, keys)
         runs.finish(run_id, status)
         if status == "finished":
             end_job(client, job)
@@ -164,15 +166,3 @@ def _crawl_with_workers(
     if any(codes):
         logger.warning("workers exited with %s", codes)
     return interrupted
-
-
-def _repair_warcs(archive: Archive, data_dir: DataDir, run_id: int, site_keys: list[str]) -> None:
-    """Cuts a torn last record off every WARC file of the run: a killed worker may have left
-    one at the end of each file it was writing."""
-    frontier = FrontierStore(archive)
-    for site_key in site_keys:
-        for path in run_warc_files(data_dir.warc_dir, run_id, site_key):
-            kept = repair_warc(path)
-            lost = frontier.drop_lost_captures(run_id, path.name, kept)
-            if lost:
-                logger.warning("%s: cut a torn record off, %d captures lost", path.name, lost)

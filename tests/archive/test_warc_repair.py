@@ -9,7 +9,14 @@ from pathlib import Path
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
-from archive.warc import WarcLocation, WarcWriter, read_response, repair_warc, run_warc_files
+from archive.warc import (
+    WarcLocation,
+    WarcWriter,
+    last_written,
+    read_response,
+    repair_warc,
+    run_warc_files,
+)
 from tests.archive.test_warc import exchange
 
 WARCIO = Path(sys.executable).with_name("warcio")
@@ -78,3 +85,15 @@ def test_the_next_file_of_a_repaired_run_continues_the_sequence(tmp_path: Path) 
         path.name,
         location.file,
     ]
+
+
+def test_the_files_a_crash_can_have_torn_are_the_newest_of_each_writer(tmp_path: Path) -> None:
+    names = [
+        "portal-archive-000003-stttt-00000.warc.gz",
+        "portal-archive-000003-stttt-00001.warc.gz",
+        "portal-archive-000003-stttt-vm-7-00000.warc.gz",
+        "portal-archive-000003-stttt-vm-8-00000.warc.gz",
+        "portal-archive-000003-stttt-vm-8-00001.warc.gz",
+    ]
+    paths = [tmp_path / name for name in names]
+    assert [path.name for path in last_written(paths)] == [names[1], names[2], names[4]]
